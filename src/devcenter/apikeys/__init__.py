@@ -1,0 +1,1 @@
+"""API keys: hashed bearer secrets for the decision API and the developer/staff APIs."""

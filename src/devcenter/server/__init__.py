@@ -1,0 +1,1 @@
+"""The production server command: ``devcenter serve``."""

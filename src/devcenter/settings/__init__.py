@@ -1,0 +1,174 @@
+"""Settings with embedded defaults: a fresh machine needs nothing but this file.
+
+Everything that differs between machines comes from the environment (see README.md):
+``DATABASE_URL``, ``DEVCENTER_SECRET_KEY``, ``DEVCENTER_ALLOWED_HOSTS``, ``DEVCENTER_DEBUG``,
+``DEVCENTER_VAR_DIR``. ``devcenter.settings.production`` tightens this for deployment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from importlib.util import find_spec
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/devcenter
+
+
+def _project_root() -> Path:
+    """Return the checkout root for an editable install, else the working directory."""
+    candidate = PACKAGE_DIR.parent.parent
+    if (candidate / "pyproject.toml").is_file():
+        return candidate
+    return Path.cwd()
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+def _dev_secret_key(var_dir: Path) -> str:
+    """Return the per-machine development key, creating it (mode 0600) on first use.
+
+    Several server workers may start at once, so creation is exclusive and a loser
+    of the race simply reads the winner's key.
+    """
+    path = var_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC, 0o600)
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+BASE_DIR = _project_root()
+VAR_DIR = Path(os.environ.get("DEVCENTER_VAR_DIR") or BASE_DIR / "var").resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = _env_flag("DEVCENTER_DEBUG", default=False)
+SECRET_KEY = os.environ.get("DEVCENTER_SECRET_KEY") or _dev_secret_key(VAR_DIR)
+ALLOWED_HOSTS = _env_list("DEVCENTER_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "devcenter.apikeys",
+    "devcenter.server",
+]
+# The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins
+# as soon as the package exists.
+if find_spec("devcenter.portal") is not None:
+    INSTALLED_APPS.append("devcenter.portal")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "devcenter.urls"
+WSGI_APPLICATION = "devcenter.wsgi.application"
+ASGI_APPLICATION = "devcenter.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# ---------------------------------------------------------------- database
+# The embedded default is a SQLite file under var/; DATABASE_URL selects PostgreSQL.
+SQLITE_PATH = VAR_DIR / "devcenter.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=0,
+        conn_health_checks=True,
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+        # BEGIN so concurrent workers wait (up to timeout) instead of failing mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------- i18n
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Tokyo"
+
+# ---------------------------------------------------------------- files
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Uploaded documents (registry certificates, ...) are private: never served by URL.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media-not-served/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the apps' static/ folders too, so a missing collectstatic never
+# breaks the embedded server; production.py switches to the hashed, compressed manifest.
+WHITENOISE_USE_FINDERS = True
+
+# ---------------------------------------------------------------- security (sane everywhere)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# ---------------------------------------------------------------- logging
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DEVCENTER_LOG_LEVEL", "WARNING")},
+}
+
+# Translated here once so makemessages sees the language names.
+LANGUAGE_NAMES = {"ja": _("Japanese"), "en": _("English")}
