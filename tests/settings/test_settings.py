@@ -1,0 +1,75 @@
+"""Embedded defaults and the production settings' deploy check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from devcenter.settings import _dev_secret_key
+
+PRODUCTION_SECRET = "k3Y-" + "x7Qp9vZr2Lm8Tn4Wc6Hb1Jd5Fg0Ks3Ae" * 2
+
+
+def test_embedded_defaults_are_japanese_tokyo_and_safe() -> None:
+    assert settings.LANGUAGE_CODE == "ja"
+    assert [code for code, _ in settings.LANGUAGES] == ["ja", "en"]
+    assert settings.TIME_ZONE == "Asia/Tokyo"
+    assert settings.USE_TZ
+    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    assert settings.MEDIA_ROOT.name == "media"
+
+
+def test_dev_secret_key_is_created_once_with_mode_0600(tmp_path) -> None:
+    first = _dev_secret_key(tmp_path)
+    second = _dev_secret_key(tmp_path)
+
+    assert first == second
+    assert len(first) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def _check_production(tmp_path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVCENTER_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "devcenter.settings.production",
+        "DEVCENTER_VAR_DIR": str(tmp_path),
+        **extra,
+    }
+    code = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.slow
+def test_production_settings_pass_check_deploy_without_any_issue(tmp_path) -> None:
+    result = _check_production(
+        tmp_path,
+        DEVCENTER_SECRET_KEY=PRODUCTION_SECRET,
+        DEVCENTER_ALLOWED_HOSTS="devcenter.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("missing", ["DEVCENTER_SECRET_KEY", "DEVCENTER_ALLOWED_HOSTS"])
+def test_production_settings_refuse_to_start_without(tmp_path, missing: str) -> None:
+    given = {
+        "DEVCENTER_SECRET_KEY": PRODUCTION_SECRET,
+        "DEVCENTER_ALLOWED_HOSTS": "devcenter.example.com",
+    }
+    del given[missing]
+
+    result = _check_production(tmp_path, **given)
+
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
