@@ -1,7 +1,8 @@
 """ASGI entry point served by ``devcenter serve``.
 
-``django_application`` is Django itself; ``application`` is what the server runs, so the
-decision plane can be placed in front of Django without touching anything else.
+``django_application`` is Django itself; ``application`` puts the decision plane in front of
+it, in the same process and port: `/api/v1/health`, `/api/v1/policy` and `/api/v1/decisions`
+are answered from memory, everything else goes to Django.
 """
 
 import os
@@ -11,4 +12,9 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devcenter.settings")
 
 django_application = get_asgi_application()
-application = django_application
+
+from devcenter.apikeys.signals import on_keys_changed  # noqa: E402 (after Django is set up)
+from devcenter.decision_plane.app import DecisionPlane, bare_endpoint_enabled  # noqa: E402
+
+application = DecisionPlane(django_application, bare_endpoint=bare_endpoint_enabled())
+on_keys_changed.append(application.keyring.mark_stale)

@@ -1,0 +1,171 @@
+"""The lean ASGI front: decision endpoints from memory, everything else to Django."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import msgspec
+
+from devcenter.decision_plane.answer import QuestionError, answer
+from devcenter.decision_plane.errors import PlaneError, from_validation
+from devcenter.decision_plane.keyring import Keyring
+from devcenter.decision_plane.schema import decode_body
+from devcenter.policy import Policy, default_policy
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PREFIX = "/api/v1"
+MAX_BODY_BYTES = 16 * 1024 * 1024
+DECISIONS_SCOPE = "decisions"
+BARE_PATH = f"{PREFIX}/_bench/bare"
+_JSON_HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+
+
+class DecisionPlane:
+    """Answer health, policy and decision requests; pass everything else to `fallback`."""
+
+    def __init__(
+        self,
+        fallback: ASGIApp,
+        *,
+        policy: Policy | None = None,
+        keyring: Keyring | None = None,
+        bare_endpoint: bool = False,
+    ) -> None:
+        self.fallback = fallback
+        self.policy = policy or default_policy()
+        self.keyring = keyring or Keyring()
+        self._health = b'{"status":"ok"}'
+        self._policy_json = json.dumps(self.policy.describe(), ensure_ascii=False).encode()
+        self._routes: dict[str, tuple[bytes, Callable[[Scope, Receive, Send], Awaitable[None]]]] = {
+            f"{PREFIX}/health": (b"GET", self._get_health),
+            f"{PREFIX}/policy": (b"GET", self._get_policy),
+            f"{PREFIX}/decisions": (b"POST", self._post_decisions),
+        }
+        if bare_endpoint:
+            # The yardstick of `make bench`: same server, same answer, no work.
+            sample = self.policy.decide_service("individual", "graph_api").json
+            self._bare = b'{"decisions":[' + sample + b"]}"
+            self._routes[BARE_PATH] = (b"POST", self._post_bare)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            route = self._routes.get(scope["path"])
+            if route is not None:
+                await self._dispatch(route, scope, receive, send)
+                return
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        await self.fallback(scope, receive, send)
+
+    async def _dispatch(
+        self,
+        route: tuple[bytes, Callable[[Scope, Receive, Send], Awaitable[None]]],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        method, handler = route
+        asked = scope["method"].encode()
+        if asked != method and not (asked == b"HEAD" and method == b"GET"):
+            await _respond(send, 405, PlaneError(405, "method_not_allowed").body(_lang(scope)),
+                           [(b"allow", method)])
+            return
+        try:
+            await handler(scope, receive, send)
+        except PlaneError as error:
+            await _respond(send, error.status, error.body(_lang(scope)))
+
+    async def _get_health(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _respond(send, 200, self._health)
+
+    async def _get_policy(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _respond(send, 200, self._policy_json)
+
+    async def _post_bare(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _read_body(scope, receive)
+        await _respond(send, 200, self._bare)
+
+    async def _post_decisions(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._authenticate(scope)
+        body = await _read_body(scope, receive)
+        try:
+            questions = decode_body(body).requests
+        except msgspec.ValidationError as exc:
+            raise from_validation(str(exc)) from None
+        except msgspec.DecodeError:
+            raise PlaneError(422, "malformed_json") from None
+        try:
+            payload = answer(self.policy, questions)
+        except QuestionError as exc:
+            raise PlaneError(422, exc.code, exc.field, exc.index, exc.problem) from None
+        await _respond(send, 200, payload)
+
+    async def _authenticate(self, scope: Scope) -> None:
+        header = _header(scope, b"authorization")
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise PlaneError(401, "unauthorized")
+        info = await self.keyring.lookup(raw.strip())
+        if info is None:
+            raise PlaneError(401, "unauthorized")
+        if info.scope != DECISIONS_SCOPE:
+            raise PlaneError(403, "insufficient_scope")
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _lang(scope: Scope) -> str:
+    return "en" if _header(scope, b"accept-language").lower().startswith("en") else "ja"
+
+
+async def _read_body(scope: Scope, receive: Receive) -> bytes:
+    declared = _header(scope, b"content-length")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise PlaneError(413, "payload_too_large")
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise PlaneError(413, "payload_too_large")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Answer the server's lifespan protocol (Django's ASGI handler does not speak it)."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def bare_endpoint_enabled() -> bool:
+    """Return whether the benchmark's bare yardstick endpoint is switched on."""
+    return os.environ.get("DEVCENTER_BENCH_BARE") == "1"
