@@ -145,6 +145,7 @@ TIME_ZONE = "Asia/Tokyo"
 # ---------------------------------------------------------------- files
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root at start-up
 # Uploaded documents (registry certificates, ...) are private: never served by URL.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"

@@ -63,9 +63,8 @@ class Command(BaseCommand):
 
         # Django's own ASGI handler rejects lifespan events; a front app (the decision
         # plane) takes them and must start cleanly, so then lifespan is mandatory.
-        lifespan: Literal["on", "off"] = (
-            "off" if asgi.application is asgi.django_application else "on"
-        )
+        served: object = asgi.application
+        lifespan: Literal["on", "off"] = "off" if served is asgi.django_application else "on"
         self.stderr.write(f"devcenter serving on http://{host}:{port}/ with {workers} worker(s)")
         uvicorn.run(
             "devcenter.asgi:application",
