@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
 ]
 
 # The portal is built beside this module; mount it once it exists.

@@ -20,13 +20,19 @@ class PlaneClient:
         self.app = app
         self.key = key
 
-    def request(self, method: str, path: str, *, json_body=None, content=None, headers=None) -> Reply:
+    def request(
+        self, method: str, path: str, *, json_body=None, content=None, headers=None
+    ) -> Reply:
         async def go():
             transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver"
+            ) as client:
                 all_headers = {"authorization": f"Bearer {self.key}"} if self.key else {}
                 all_headers.update(headers or {})
-                return await client.request(method, path, json=json_body, content=content, headers=all_headers)
+                return await client.request(
+                    method, path, json=json_body, content=content, headers=all_headers
+                )
 
         response = asyncio.run(go())
         try:
@@ -36,7 +42,9 @@ class PlaneClient:
         return Reply(response.status_code, body, response.headers)
 
     def decide(self, *requests, **kwargs) -> Reply:
-        return self.request("POST", "/api/v1/decisions", json_body={"requests": list(requests)}, **kwargs)
+        return self.request(
+            "POST", "/api/v1/decisions", json_body={"requests": list(requests)}, **kwargs
+        )
 
 
 @pytest.fixture

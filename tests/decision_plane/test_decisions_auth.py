@@ -49,7 +49,9 @@ def test_key_created_by_another_process_is_seen_after_the_poll(application, tran
     application.keyring._poll_seconds = 0.0
     raw = "dc_written_elsewhere"
     PlaneClient(application, raw).decide(GOOD)  # loads the keyring
-    ApiKey.objects.create(name="elsewhere", scope="decisions", prefix=raw[:8], secret_hash=hash_key(raw))
+    ApiKey.objects.create(
+        name="elsewhere", scope="decisions", prefix=raw[:8], secret_hash=hash_key(raw)
+    )
     deadline = time.monotonic() + 5
     status = None
     while time.monotonic() < deadline:

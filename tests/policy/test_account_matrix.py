@@ -22,7 +22,8 @@ CELLS = [(acc, col, row[i]) for acc, row in SPEC_ACCOUNTS.items() for i, col in 
 def test_account_cell_matches_spec(policy, account, partner_type, expected):
     decision = policy.decide_account(partner_type, account)
     assert decision.allowed is expected
-    assert decision.reason.ja and decision.reason.en
+    assert decision.reason.ja
+    assert decision.reason.en
 
 
 @pytest.mark.parametrize("account", list(SPEC_ACCOUNTS))
@@ -41,10 +42,16 @@ def test_general_partner_unlocks_partner_account_by_certification(policy):
 def test_a_corporation_never_holds_a_user_account(policy, partner_type):
     decision = policy.decide_account(partner_type, "user_account")
     assert (decision.allowed, decision.code, decision.unlockable, decision.unlock) == (
-        False, "individual_only", False, ())
+        False,
+        "individual_only",
+        False,
+        (),
+    )
 
 
-@pytest.mark.parametrize(("partner_type", "account"), [(IN, "partner_account"), (IC, "partner_test_account")])
+@pytest.mark.parametrize(
+    ("partner_type", "account"), [(IN, "partner_account"), (IC, "partner_test_account")]
+)
 def test_individuals_never_hold_partner_accounts(policy, partner_type, account):
     decision = policy.decide_account(partner_type, account)
     assert (decision.code, decision.unlockable) == ("corporate_only", False)

@@ -4,10 +4,21 @@ import pytest
 
 from devcenter.policy import AccountTarget, Actor, CommunityTarget, PolicyInputError
 
-PA, GPA, PTA, UA = "partner_account", "general_partner_account", "partner_test_account", "user_account"
+PA, GPA, PTA, UA = (
+    "partner_account",
+    "general_partner_account",
+    "partner_test_account",
+    "user_account",
+)
 ACCOUNT_ACTIONS = [
-    "friend.request", "friend.invite", "friend.accept", "content.post", "profile.view",
-    "footprint.leave", "introduction.write", "message.send",
+    "friend.request",
+    "friend.invite",
+    "friend.accept",
+    "content.post",
+    "profile.view",
+    "footprint.leave",
+    "introduction.write",
+    "message.send",
 ]
 COMMUNITY_ACTIONS = ["community.create", "community.manage", "community.post"]
 
@@ -41,10 +52,14 @@ def test_user_may_send_a_friend_request_to_a_partner_account(policy):
     assert decide(policy, actor(UA), "friend.request", other(PA)).allowed
 
 
-@pytest.mark.parametrize("content_type", ["diary", "voice", "review", "video", "photo", "calendar", "check"])
+@pytest.mark.parametrize(
+    "content_type", ["diary", "voice", "review", "video", "photo", "calendar", "check"]
+)
 def test_partner_account_posts_only_on_its_own_page(policy, content_type):
     own = AccountTarget(PA, "me", "ptn_a")
-    assert decide(policy, actor(PA), "content.post", own, content_type=content_type, visibility="public").allowed
+    assert decide(
+        policy, actor(PA), "content.post", own, content_type=content_type, visibility="public"
+    ).allowed
     d = decide(policy, actor(PA), "content.post", other(UA), content_type=content_type)
     assert d.code == "forbidden_for_partner_account"
 
@@ -62,7 +77,10 @@ def test_partner_account_may_not_view_other_pages_but_its_own(policy):
 
 
 def test_partner_account_leaves_no_footprint(policy):
-    assert decide(policy, actor(PA), "footprint.leave", other(UA)).code == "forbidden_for_partner_account"
+    assert (
+        decide(policy, actor(PA), "footprint.leave", other(UA)).code
+        == "forbidden_for_partner_account"
+    )
 
 
 def test_partner_account_cannot_receive_introductions(policy):
@@ -95,15 +113,23 @@ def test_general_partner_account_sees_its_own_profile(policy):
 
 @pytest.mark.parametrize("action", ["friend.request", "friend.invite", "friend.accept"])
 def test_general_partner_account_has_no_friends_in_either_direction(policy, action):
-    assert decide(policy, actor(GPA), action, other(UA)).code == "forbidden_for_general_partner_account"
+    assert (
+        decide(policy, actor(GPA), action, other(UA)).code
+        == "forbidden_for_general_partner_account"
+    )
     assert not decide(policy, actor(UA), action, other(GPA)).allowed
 
 
 def test_general_partner_account_sees_no_one_else(policy):
-    assert decide(policy, actor(GPA), "profile.view", other(UA)).code == "forbidden_for_general_partner_account"
+    assert (
+        decide(policy, actor(GPA), "profile.view", other(UA)).code
+        == "forbidden_for_general_partner_account"
+    )
 
 
-@pytest.mark.parametrize(("visibility", "allowed"), [("private", True), ("friends", False), ("public", False)])
+@pytest.mark.parametrize(
+    ("visibility", "allowed"), [("private", True), ("friends", False), ("public", False)]
+)
 def test_general_partner_account_posts_privately_on_its_own_page(policy, visibility, allowed):
     own = AccountTarget(GPA, "me", "ptn_a")
     assert decide(policy, actor(GPA), "content.post", own, visibility=visibility).allowed is allowed
@@ -119,7 +145,10 @@ def test_general_partner_account_may_not_post_elsewhere_even_privately(policy):
 
 @pytest.mark.parametrize("action", ["message.send", "introduction.write", "footprint.leave"])
 def test_general_partner_account_no_communication_either_way(policy, action):
-    assert decide(policy, actor(GPA), action, other(UA)).code == "forbidden_for_general_partner_account"
+    assert (
+        decide(policy, actor(GPA), action, other(UA)).code
+        == "forbidden_for_general_partner_account"
+    )
     assert decide(policy, actor(UA), action, other(GPA)).code == "not_found"
 
 
@@ -172,7 +201,13 @@ def test_user_accounts_use_communities(policy, action):
         ("message.send", actor(UA), CommunityTarget("c"), None, "target.type"),
         ("community.post", actor(UA), other(UA), None, "target.type"),
         ("content.post", actor(UA), other(UA), {"visibility": "secret"}, "attributes.visibility"),
-        ("content.post", actor(UA), other(UA), {"content_type": "novel"}, "attributes.content_type"),
+        (
+            "content.post",
+            actor(UA),
+            other(UA),
+            {"content_type": "novel"},
+            "attributes.content_type",
+        ),
         ("message.send", actor(UA), other(UA), {"visibility": "private"}, "attributes.visibility"),
     ],
 )

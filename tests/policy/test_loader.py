@@ -24,8 +24,10 @@ def test_shipped_file_loads():
 
 
 def test_matrix_with_a_hole_names_row_column_and_line():
-    text = broken("graph_api       = { corporate_certified = true, corporate_general = false, ",
-                  "graph_api       = { corporate_certified = true, ")
+    text = broken(
+        "graph_api       = { corporate_certified = true, corporate_general = false, ",
+        "graph_api       = { corporate_certified = true, ",
+    )
     with pytest.raises(PolicyFileError) as caught:
         load_policy(text)
     assert caught.value.where == "service_matrix.graph_api"
@@ -41,21 +43,31 @@ def test_missing_matrix_row():
 
 def test_unknown_column():
     with pytest.raises(PolicyFileError, match="unknown column 'corporate'"):
-        load_policy(broken("app_mobile      = { corporate_certified", "app_mobile      = { corporate = true, corporate_certified"))
+        load_policy(
+            broken(
+                "app_mobile      = { corporate_certified",
+                "app_mobile      = { corporate = true, corporate_certified",
+            )
+        )
 
 
 def test_move_to_unknown_type_names_the_move_and_line():
-    text = broken('to = "individual_card"\nallowed = true', 'to = "individual_gold"\nallowed = true')
+    text = broken(
+        'to = "individual_card"\nallowed = true', 'to = "individual_gold"\nallowed = true'
+    )
     with pytest.raises(PolicyFileError) as caught:
         load_policy(text)
-    assert caught.value.where.startswith("moves[") and caught.value.where.endswith(".to")
+    assert caught.value.where.startswith("moves[")
+    assert caught.value.where.endswith(".to")
     assert "individual_gold" in caught.value.problem
     assert caught.value.line is not None
 
 
 def test_rule_naming_unknown_action():
     with pytest.raises(PolicyFileError, match="friend.poke") as caught:
-        load_policy(broken('actions = ["friend.request", "friend.invite"]', 'actions = ["friend.poke"]'))
+        load_policy(
+            broken('actions = ["friend.request", "friend.invite"]', 'actions = ["friend.poke"]')
+        )
     assert caught.value.where.startswith("action_rules[")
 
 
@@ -86,7 +98,9 @@ def test_duplicate_code():
 
 def test_unknown_placeholder_in_message():
     with pytest.raises(PolicyFileError, match="unknown placeholder 'servce'") as caught:
-        load_policy(broken("{type}は「{service}」を利用できます。", "{type}は「{servce}」を利用できます。"))
+        load_policy(
+            broken("{type}は「{service}」を利用できます。", "{type}は「{servce}」を利用できます。")
+        )
     assert caught.value.where == "messages.service.allowed"
 
 

@@ -4,7 +4,13 @@ import pytest
 
 from devcenter.policy import PolicyInputError, Step
 
-CC, CG, IC, IN, NONE = "corporate_certified", "corporate_general", "individual_card", "individual", None
+CC, CG, IC, IN, NONE = (
+    "corporate_certified",
+    "corporate_general",
+    "individual_card",
+    "individual",
+    None,
+)
 LEGAL = {"legal_entity_registered": True}
 USER = {"platform_user": True}
 
@@ -35,12 +41,17 @@ USER = {"platform_user": True}
 def test_move_matches_spec(policy, source, target, facts, allowed, code):
     decision = policy.decide_move(source, target, facts)
     assert (decision.allowed, decision.code) == (allowed, code)
-    assert decision.reason.ja and decision.reason.en
+    assert decision.reason.ja
+    assert decision.reason.en
 
 
 @pytest.mark.parametrize(
     ("source", "target", "code"),
-    [(CC, CG, "no_downgrade"), (IN, CC, "individual_to_corporate"), (IC, CG, "individual_to_corporate")],
+    [
+        (CC, CG, "no_downgrade"),
+        (IN, CC, "individual_to_corporate"),
+        (IC, CG, "individual_to_corporate"),
+    ],
 )
 def test_forbidden_moves_are_never_unlockable(policy, source, target, code):
     decision = policy.decide_move(source, target, LEGAL)
@@ -61,7 +72,10 @@ def test_facts_not_needed_are_ignored(policy):
     assert policy.decide_move(IN, IC, {"legal_entity_registered": False}).allowed
 
 
-@pytest.mark.parametrize(("source", "target", "field"), [("bogus", CG, "from"), (NONE, "bogus", "to"), (NONE, None, "to")])
+@pytest.mark.parametrize(
+    ("source", "target", "field"),
+    [("bogus", CG, "from"), (NONE, "bogus", "to"), (NONE, None, "to")],
+)
 def test_unknown_types_name_the_field(policy, source, target, field):
     with pytest.raises(PolicyInputError) as caught:
         policy.decide_move(source, target, {})

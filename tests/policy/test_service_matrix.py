@@ -1,10 +1,16 @@
-"""Every cell of spec §2 (services), written out here from the spec, not read from the policy file."""
+"""Every cell of spec §2 (services), written out from the spec, not read from the policy file."""
 
 import pytest
 
 from devcenter.policy import Step
 
-CC, CG, IC, IN, NONE = "corporate_certified", "corporate_general", "individual_card", "individual", None
+CC, CG, IC, IN, NONE = (
+    "corporate_certified",
+    "corporate_general",
+    "individual_card",
+    "individual",
+    None,
+)
 COLUMNS = (CC, CG, IC, IN, NONE)
 Y, N = True, False
 
@@ -32,11 +38,14 @@ def test_service_cell_matches_spec(policy, service, partner_type, expected):
     decision = policy.decide_service(partner_type, service)
     assert decision.allowed is expected
     assert (decision.code == "allowed") is expected
-    assert decision.reason.ja and decision.reason.en
+    assert decision.reason.ja
+    assert decision.reason.en
 
 
 @pytest.mark.parametrize(("service", "partner_type", "expected"), CELLS)
-def test_every_denial_is_unlockable_exactly_when_a_path_exists(policy, service, partner_type, expected):
+def test_every_denial_is_unlockable_exactly_when_a_path_exists(
+    policy, service, partner_type, expected
+):
     decision = policy.decide_service(partner_type, service)
     if expected:
         assert decision.unlock == ()
@@ -106,7 +115,11 @@ def test_decision_json_matches_its_fields(policy):
 
 @pytest.mark.parametrize(
     ("partner_type", "service", "field"),
-    [("corporate", "app_pc", "partner_type"), (CC, "app_tv", "service"), ("none", "app_pc", "partner_type")],
+    [
+        ("corporate", "app_pc", "partner_type"),
+        (CC, "app_tv", "service"),
+        ("none", "app_pc", "partner_type"),
+    ],
 )
 def test_unknown_codes_raise_input_error_naming_the_field(policy, partner_type, service, field):
     from devcenter.policy import PolicyInputError

@@ -12,7 +12,14 @@ from devcenter.decision_plane.schema import (
     ServiceQuestion,
     TransitionQuestion,
 )
-from devcenter.policy import AccountTarget, Actor, CommunityTarget, Decision, Policy, PolicyInputError
+from devcenter.policy import (
+    AccountTarget,
+    Actor,
+    CommunityTarget,
+    Decision,
+    Policy,
+    PolicyInputError,
+)
 
 
 class QuestionError(ValueError):
@@ -50,7 +57,9 @@ def _decide_action(policy: Policy, question: ActionQuestion) -> Decision:
     actor = Actor(question.actor.account, question.actor.id, question.actor.partner)
     given = question.target
     if type(given) is CommunityTargetIn:
-        target: AccountTarget | CommunityTarget = CommunityTarget(given.id, given.support_app_partner)
+        target: AccountTarget | CommunityTarget = CommunityTarget(
+            given.id, given.support_app_partner
+        )
     else:
         target = AccountTarget(given.account, given.id, given.partner)  # type: ignore[union-attr]
     return policy.decide_action(actor, question.action, target, question.attributes)

@@ -76,8 +76,12 @@ class DecisionPlane:
         method, handler = route
         asked = scope["method"].encode()
         if asked != method and not (asked == b"HEAD" and method == b"GET"):
-            await _respond(send, 405, PlaneError(405, "method_not_allowed").body(_lang(scope)),
-                           [(b"allow", method)])
+            await _respond(
+                send,
+                405,
+                PlaneError(405, "method_not_allowed").body(_lang(scope)),
+                [(b"allow", method)],
+            )
             return
         try:
             await handler(scope, receive, send)
@@ -149,7 +153,9 @@ async def _read_body(scope: Scope, receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _respond(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _respond(
+    send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode()), *(extra or [])]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

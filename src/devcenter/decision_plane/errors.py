@@ -71,6 +71,6 @@ def from_validation(text: str) -> PlaneError:
         return PlaneError(413, "payload_too_large")
     request = _REQUEST.match(path)
     if request:
-        field = path[request.end():] or "kind"
+        field = path[request.end() :] or "kind"
         return PlaneError(422, "invalid_request", field, int(request[1]), message)
     return PlaneError(422, "invalid_request", path.lstrip(".") or "body", None, message)

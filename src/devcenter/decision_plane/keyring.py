@@ -79,7 +79,9 @@ class Keyring:
         from devcenter.apikeys.selectors import apikey_active_hashes, apikey_generation
 
         generation = apikey_generation()
-        self._keys = {h: KeyInfo(name, scope) for h, (name, scope) in apikey_active_hashes().items()}
+        self._keys = {
+            h: KeyInfo(name, scope) for h, (name, scope) in apikey_active_hashes().items()
+        }
         self._generation = generation
         self._stale = False
         self._checked_at = time.monotonic()

@@ -108,14 +108,14 @@ class Policy:
             if action not in self._actions:
                 raise PolicyInputError("action", f"unknown action {action!r}") from None
             raise PolicyInputError("actor.account", f"unknown account {actor.account!r}") from None
-        if type(target) is CommunityTarget:
+        if isinstance(target, CommunityTarget):
             kind = COMMUNITY
             partner = target.support_app_partner
             bits = OWN_SUPPORT_COMMUNITY if partner is not None and partner == actor.partner else 0
         else:
-            kind = target.account  # type: ignore[union-attr]
-            bits = SELF_TARGET if target.id == actor.id else 0  # type: ignore[union-attr]
-            if actor.partner is not None and target.partner == actor.partner:  # type: ignore[union-attr]
+            kind = target.account
+            bits = SELF_TARGET if target.id == actor.id else 0
+            if actor.partner is not None and target.partner == actor.partner:
                 bits |= SAME_PARTNER
         if attributes and self._visibility_private(action, attributes):
             bits |= VISIBILITY_PRIVATE
@@ -127,7 +127,7 @@ class Policy:
     # -- describing the policy ----------------------------------------------------------
 
     def label(self, group: str, code: str | None) -> Label:
-        """Return the label of `code` in `group` (partner_type, service, account, action, step, fact)."""
+        """Return the label of `code` in `group` (partner_type, service, account, …)."""
         return self.labels[group][code]
 
     def kind_of(self, partner_type: str) -> str:
@@ -207,7 +207,7 @@ class Policy:
         found: list[tuple[Step, ...]] = []
         frontier: list[tuple[PartnerType, tuple[Step, ...]]] = [(start, ())]
         while frontier:
-            following = []
+            following: list[tuple[PartnerType, tuple[Step, ...]]] = []
             for node, path in frontier:
                 for move in self._edges.get(node, ()):
                     visited = {start, *(step.to for step in path)}

@@ -466,6 +466,13 @@ def _expand(
     return frozenset(chosen)
 
 
+def _failing_at(r: _Reader, where: str) -> Callable[[str], PolicyFileError]:
+    def fail(problem: str) -> PolicyFileError:
+        return r.fail(where, problem)
+
+    return fail
+
+
 def _action_rules(
     r: _Reader, doc: Mapping[str, Any], actions: tuple[Action, ...], accounts: tuple[Account, ...]
 ) -> tuple[ActionRule, ...]:
@@ -479,9 +486,7 @@ def _action_rules(
         unless = r.texts(e, "unless", where)
         for condition in unless:
             r.one_of(condition, CONDITIONS, f"{where}.unless", "condition")
-        chosen = _expand(
-            r.texts(e, "actions", where), codes, lambda p, w=where: r.fail(f"{w}.actions", p)
-        )
+        chosen = _expand(r.texts(e, "actions", where), codes, _failing_at(r, f"{where}.actions"))
         result.append(
             ActionRule(
                 r.text(e, "id", where),

@@ -74,8 +74,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "devcenter.apikeys",
     "devcenter.server",
+    "devcenter.audit",
+    "devcenter.partners",
+    "devcenter.accounts",
+    "devcenter.reviews",
 ]
 # The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins
 # as soon as the package exists.
@@ -91,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -113,6 +121,30 @@ TEMPLATES = [
         },
     },
 ]
+
+# ---------------------------------------------------------------- sign-up, log-in, MFA (django-allauth)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # a verified user is a platform user
+ACCOUNT_UNIQUE_EMAIL = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "devcenter"
+LOGIN_REDIRECT_URL = "/"
+EMAIL_BACKEND = os.environ.get("DEVCENTER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEVCENTER_FROM_EMAIL", "devcenter@localhost")
+
+# ---------------------------------------------------------------- partner registry
+DEVCENTER_TEST_ACCOUNT_LIMIT = int(os.environ.get("DEVCENTER_TEST_ACCOUNT_LIMIT", "10"))
+# Registry certificates carry personal data: documents are deleted this long after the decision.
+DEVCENTER_DOCUMENT_RETENTION_DAYS = int(os.environ.get("DEVCENTER_DOCUMENT_RETENTION_DAYS", "90"))
+DEVCENTER_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DEVCENTER_CARD_VERIFIER = os.environ.get(
+    "DEVCENTER_CARD_VERIFIER", "devcenter.partners.cards.SandboxCardVerifier"
+)
 
 # ---------------------------------------------------------------- database
 # The embedded default is a SQLite file under var/; DATABASE_URL selects PostgreSQL.

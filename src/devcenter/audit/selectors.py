@@ -1,0 +1,62 @@
+"""Reads of the audit log: the chain check, a partner's trail, the current sequence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Max, QuerySet
+
+from devcenter.audit.models import AuditEvent
+from devcenter.audit.services import GENESIS_HASH, event_hash
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of walking the chain: how many events verified, and the first broken link."""
+
+    verified: int
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def audit_verify_chain(*, batch_size: int = 2000) -> ChainCheck:
+    """Walk the whole chain in order; return the count verified or the first broken link."""
+    expected_sequence, expected_prev = 1, GENESIS_HASH
+    verified = 0
+    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
+    for event in events:
+        problem = _link_problem(event, expected_sequence, expected_prev)
+        if problem:
+            return ChainCheck(verified, event.sequence, problem)
+        verified += 1
+        expected_sequence, expected_prev = event.sequence + 1, event.hash
+    return ChainCheck(verified)
+
+
+def _link_problem(event: AuditEvent, sequence: int, prev_hash: str) -> str:
+    if event.sequence != sequence:
+        return f"expected sequence {sequence}, found {event.sequence} (an event is missing)"
+    if event.prev_hash != prev_hash:
+        return "prev_hash does not match the previous event's hash"
+    if event_hash(event) != event.hash:
+        return "hash does not match the event's content (the event was altered)"
+    return ""
+
+
+def audit_current_sequence() -> int:
+    """Return the sequence of the newest event (0 when the log is empty)."""
+    return AuditEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
+
+
+def audit_trail(*, partner: str) -> QuerySet[AuditEvent]:
+    """Return a partner's events, oldest first."""
+    return AuditEvent.objects.filter(partner=partner).order_by("sequence")
+
+
+def audit_events_after(*, sequence: int, limit: int = 10_000) -> QuerySet[AuditEvent]:
+    """Return events with a sequence above `sequence`, oldest first (for catching up)."""
+    return AuditEvent.objects.filter(sequence__gt=sequence).order_by("sequence")[:limit]
