@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "devcenter.partners",
     "devcenter.accounts",
     "devcenter.reviews",
+    "devcenter.staff",
+    "devcenter.demo",
 ]
 # The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins
 # as soon as the package exists.
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "devcenter.staff.middleware.StaffMfaMiddleware",  # the admin only after a TOTP log-in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
