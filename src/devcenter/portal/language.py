@@ -1,0 +1,74 @@
+"""The page language: `?lang=` first, then LocaleMiddleware's choice (cookie, Accept-Language).
+
+LocaleMiddleware already picks a language from the language cookie, then Accept-Language, then
+`LANGUAGE_CODE` (Japanese). A `?lang=ja|en` link of the switcher overrides that for the request
+and is remembered in the same cookie, so LocaleMiddleware honours it on the next visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+LANG_PARAM = "lang"
+COOKIE_AGE = timedelta(days=365)
+
+View = Callable[..., HttpResponse]
+
+
+def query_language(request: HttpRequest) -> str | None:
+    """Return the supported language named by `?lang=`, or None when absent or unknown."""
+    asked = request.GET.get(LANG_PARAM, "").strip()
+    if not asked:
+        return None
+    try:
+        return translation.get_supported_language_variant(asked)
+    except LookupError:
+        return None
+
+
+def page_language(request: HttpRequest) -> str:
+    """Return the language to render `request` in."""
+    return (
+        query_language(request)
+        or getattr(request, "LANGUAGE_CODE", None)
+        or translation.get_language_from_request(request)
+    )
+
+
+def with_page_language(view: View) -> View:
+    """Render `view` in the page language and remember a `?lang=` choice in the cookie."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        lang = page_language(request)
+        with translation.override(lang):
+            request.LANGUAGE_CODE = lang
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = lang
+        # The same URL answers differently by header and by cookie: caches must know.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        if query_language(request) is not None:
+            _remember(response, lang)
+        return response
+
+    return wrapper
+
+
+def _remember(response: HttpResponse, lang: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        lang,
+        max_age=settings.LANGUAGE_COOKIE_AGE or int(COOKIE_AGE.total_seconds()),
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    )
