@@ -1,0 +1,32 @@
+"""Reads of platform accounts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from devcenter.accounts.errors import AccountErrorCode, account_error
+from devcenter.accounts.models import AccountStatus, PlatformAccount
+from devcenter.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from devcenter.partners.models import Partner
+
+
+def accounts_of_partner(
+    *, partner: Partner, include_deleted: bool = False
+) -> QuerySet[PlatformAccount]:
+    """Return the partner's accounts, oldest first (active ones unless asked otherwise)."""
+    accounts = PlatformAccount.objects.filter(partner=partner)
+    if not include_deleted:
+        accounts = accounts.filter(status=AccountStatus.ACTIVE)
+    return accounts.order_by("created_at", "pk")
+
+
+def account_get(*, public_id: str) -> PlatformAccount:
+    """Return the account with this public id; raise NotFoundError `account_not_found`."""
+    account = PlatformAccount.objects.select_related("partner").filter(public_id=public_id).first()
+    if account is None:
+        raise account_error(NotFoundError, AccountErrorCode.ACCOUNT_NOT_FOUND)
+    return account

@@ -1,0 +1,165 @@
+"""Every write to platform accounts. Which kinds a partner may hold comes from the policy core."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from devcenter.accounts.errors import AccountErrorCode, account_error
+from devcenter.accounts.models import AccountKind, AccountStatus, PlatformAccount
+from devcenter.audit.models import AuditEventType
+from devcenter.audit.services import actor_of, audit_record
+from devcenter.errors import ConflictError, InvalidError, NotFoundError
+from devcenter.partners.selectors import partner_is_suspended, partner_lock_for
+from devcenter.policy import default_policy
+from devcenter.public_ids import new_public_id
+
+if TYPE_CHECKING:
+    from devcenter.partners.models import Partner
+
+DISPLAY_NAME_MAX_LENGTH = 100
+TARGET = "account"
+
+
+def _emblem(kind: str) -> bool:
+    """Return whether accounts of `kind` show the emblem, as the policy file says."""
+    return next(a.emblem for a in default_policy().source.accounts if a.code == kind)
+
+
+def _check_display_name(display_name: str) -> str:
+    name = (display_name or "").strip()
+    if not name or len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise account_error(
+            InvalidError, AccountErrorCode.INVALID_DISPLAY_NAME, field="display_name"
+        )
+    return name
+
+
+def _snapshot(account: PlatformAccount) -> dict[str, Any]:
+    return {
+        "kind": account.kind,
+        "display_name": account.display_name,
+        "emblem": account.emblem,
+        "status": account.status,
+    }
+
+
+@transaction.atomic
+def account_create(
+    *, partner: Partner, kind: str, display_name: str, user: Any = None, actor: str
+) -> PlatformAccount:
+    """Create an account of `kind` for `partner` if the policy lets its type hold one.
+
+    The caller holds the partner's row lock (its own service locked it). A refused kind raises
+    ConflictError with the policy's code and writes nothing.
+    """
+    name = _check_display_name(display_name)
+    decision = default_policy().decide_account(partner.partner_type, kind)
+    if not decision.allowed:
+        raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
+    account = PlatformAccount.objects.create(
+        public_id=new_public_id("acc"),
+        kind=kind,
+        partner=partner,
+        user=user,
+        display_name=name,
+        emblem=_emblem(kind),
+        status=AccountStatus.ACTIVE,
+    )
+    audit_record(
+        event_type=AuditEventType.ACCOUNT_CREATED,
+        actor=actor,
+        target_type=TARGET,
+        target_id=account.public_id,
+        partner=partner.public_id,
+        new=_snapshot(account),
+    )
+    return account
+
+
+def _account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:
+    old = _snapshot(account)
+    account.status = AccountStatus.DELETED
+    account.deleted_at = timezone.now()
+    account.save(update_fields=["status", "deleted_at"])
+    audit_record(
+        event_type=AuditEventType.ACCOUNT_DELETED,
+        actor=actor,
+        target_type=TARGET,
+        target_id=account.public_id,
+        partner=account.partner.public_id,
+        old=old,
+        new=_snapshot(account),
+    )
+    return account
+
+
+@transaction.atomic
+def accounts_close_disallowed(*, partner: Partner, actor: str) -> list[PlatformAccount]:
+    """Delete the partner's active accounts its (new) type may no longer hold; return them.
+
+    Called by the partners services after a type move (certification replaces the general
+    partner account), with the partner's row already locked.
+    """
+    policy = default_policy()
+    closing = [
+        account
+        for account in PlatformAccount.objects.select_for_update()
+        .filter(partner=partner, status=AccountStatus.ACTIVE)
+        .order_by("pk")
+        if not policy.decide_account(partner.partner_type, account.kind).allowed
+    ]
+    return [_account_delete(account, actor=actor) for account in closing]
+
+
+def _lock_partner_for(partner_id: str, by: Any) -> Partner:
+    partner = partner_lock_for(public_id=partner_id, user=by)
+    if partner_is_suspended(partner):
+        raise account_error(ConflictError, AccountErrorCode.PARTNER_SUSPENDED)
+    return partner
+
+
+@transaction.atomic
+def test_account_create(*, partner_id: str, display_name: str, by: Any) -> PlatformAccount:
+    """Create a partner test account for a member (or staff) of a partner whose type may.
+
+    Refuses `partner_not_found` (404, also for a non-member), `partner_suspended`, the
+    policy's code when the type may not hold test accounts, and `test_account_limit` when
+    `DEVCENTER_TEST_ACCOUNT_LIMIT` active test accounts exist.
+    """
+    partner = _lock_partner_for(partner_id, by)
+    kind = AccountKind.PARTNER_TEST_ACCOUNT
+    decision = default_policy().decide_account(partner.partner_type, kind)
+    if not decision.allowed:
+        raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
+    active = PlatformAccount.objects.filter(
+        partner=partner, kind=kind, status=AccountStatus.ACTIVE
+    ).count()
+    if active >= settings.DEVCENTER_TEST_ACCOUNT_LIMIT:
+        raise account_error(ConflictError, AccountErrorCode.TEST_ACCOUNT_LIMIT)
+    return account_create(partner=partner, kind=kind, display_name=display_name, actor=actor_of(by))
+
+
+@transaction.atomic
+def test_account_delete(*, partner_id: str, account_id: str, by: Any) -> PlatformAccount:
+    """Delete one of the partner's test accounts (status deleted; the row is kept).
+
+    Refuses `partner_not_found`, `partner_suspended`, `account_not_found` (404),
+    `not_a_test_account` and `account_deleted` (409).
+    """
+    partner = _lock_partner_for(partner_id, by)
+    account = (
+        PlatformAccount.objects.select_for_update()
+        .filter(partner=partner, public_id=account_id)
+        .first()
+    )
+    if account is None:
+        raise account_error(NotFoundError, AccountErrorCode.ACCOUNT_NOT_FOUND)
+    if account.kind != AccountKind.PARTNER_TEST_ACCOUNT:
+        raise account_error(ConflictError, AccountErrorCode.NOT_A_TEST_ACCOUNT)
+    if account.status == AccountStatus.DELETED:
+        raise account_error(ConflictError, AccountErrorCode.ACCOUNT_DELETED)
+    return _account_delete(account, actor=actor_of(by))

@@ -1,0 +1,54 @@
+"""Moving a partner between types: the policy check and the audited write, shared by services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from devcenter.audit.models import AuditEventType
+from devcenter.audit.services import audit_record
+from devcenter.errors import ConflictError
+from devcenter.partners.models import Partner, PartnerStatus
+from devcenter.policy import Decision, default_policy
+
+
+def check_move(
+    from_type: str | None, to_type: str, facts: Mapping[str, bool] | None = None
+) -> Decision:
+    """Return the policy's allowing decision; raise ConflictError with its code otherwise."""
+    decision = default_policy().decide_move(from_type, to_type, facts)
+    if not decision.allowed:
+        raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
+    return decision
+
+
+def partner_snapshot(partner: Partner) -> dict[str, Any]:
+    """Return what the audit log (and the decision plane's snapshot) keep of a partner."""
+    return {
+        "kind": partner.kind,
+        "partner_type": partner.partner_type,
+        "status": partner.status,
+        "registration_name": partner.registration_name,
+        "corporate_number": partner.corporate_number,
+    }
+
+
+def partner_type_set(partner: Partner, to_type: str, *, actor: str, reason: str) -> None:
+    """Write an already-checked move on a locked partner and audit it (`partner.type_changed`).
+
+    A pending partner becomes active with its first type.
+    """
+    old = partner_snapshot(partner)
+    partner.partner_type = to_type
+    if partner.status == PartnerStatus.PENDING:
+        partner.status = PartnerStatus.ACTIVE
+    partner.save(update_fields=["partner_type", "status", "updated_at"])
+    audit_record(
+        event_type=AuditEventType.PARTNER_TYPE_CHANGED,
+        actor=actor,
+        target_type="partner",
+        target_id=partner.public_id,
+        partner=partner.public_id,
+        old=old,
+        new={**partner_snapshot(partner), "reason": reason},
+    )

@@ -1,0 +1,373 @@
+"""Every write to the partner registry: registration, certification, suspension, members.
+
+Card services live in `devcenter.partners.card_services` and are re-exported here. Every rule
+comes from the policy core: a refused move raises ConflictError with the decision's code and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from devcenter.accounts.models import AccountKind
+from devcenter.accounts.services import account_create, accounts_close_disallowed
+from devcenter.audit.models import AuditEventType
+from devcenter.audit.services import actor_of, audit_record
+from devcenter.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from devcenter.partners.card_services import card_register, card_remove, cards_expire
+from devcenter.partners.corporate_number import validate_corporate_number
+from devcenter.partners.errors import PartnerErrorCode, partner_error
+from devcenter.partners.models import (
+    MemberRole,
+    Membership,
+    Partner,
+    PartnerKind,
+    PartnerStatus,
+    PartnerType,
+)
+from devcenter.partners.moves import check_move, partner_snapshot, partner_type_set
+from devcenter.partners.selectors import is_platform_user, member_role, partner_lock
+from devcenter.public_ids import new_public_id
+
+__all__ = [
+    "CorporateDetails",
+    "card_register",
+    "card_remove",
+    "cards_expire",
+    "member_add",
+    "member_remove",
+    "partner_certify",
+    "partner_register_corporate_general",
+    "partner_register_corporate_pending",
+    "partner_register_individual",
+    "partner_restore",
+    "partner_suspend",
+]
+
+TEXT_MAX = {
+    "registration_name": 200,
+    "legal_name": 200,
+    "representative_name": 200,
+    "head_office_address": 500,
+    "contact_email": 254,
+    "contact_phone": 30,
+}
+REQUIRED = ("registration_name", "legal_name", "contact_email")
+ACCOUNT_NAME_MAX = 100
+
+
+@dataclass(frozen=True)
+class CorporateDetails:
+    """What a corporation gives when it registers (general) or applies (certification)."""
+
+    registration_name: str
+    legal_name: str
+    corporate_number: str
+    legal_entity_registered: bool
+    representative_name: str = ""
+    head_office_address: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+
+    def cleaned(self) -> CorporateDetails:
+        """Return the details trimmed and checked; raise InvalidError naming the bad field."""
+        texts = {
+            f.name: (getattr(self, f.name) or "").strip()
+            for f in fields(self)
+            if f.name in TEXT_MAX
+        }
+        for name, value in texts.items():
+            if (name in REQUIRED and not value) or len(value) > TEXT_MAX[name]:
+                raise partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field=name)
+        try:
+            validate_email(texts["contact_email"])
+        except ValidationError:
+            raise partner_error(
+                InvalidError, PartnerErrorCode.INVALID_FIELD, field="contact_email"
+            ) from None
+        number = validate_corporate_number(self.corporate_number)
+        return replace(
+            self,
+            **texts,
+            corporate_number=number,
+            legal_entity_registered=bool(self.legal_entity_registered),
+        )
+
+
+def _refuse_if_suspended(partner: Partner) -> None:
+    if partner.status == PartnerStatus.SUSPENDED:
+        raise partner_error(ConflictError, PartnerErrorCode.PARTNER_SUSPENDED)
+
+
+def _record_registered(partner: Partner, actor: str) -> None:
+    audit_record(
+        event_type=AuditEventType.PARTNER_REGISTERED,
+        actor=actor,
+        target_type="partner",
+        target_id=partner.public_id,
+        partner=partner.public_id,
+        new=partner_snapshot(partner),
+    )
+
+
+def _membership_add(partner: Partner, user: Any, role: str, actor: str) -> Membership:
+    membership = Membership.objects.create(partner=partner, user=user, role=role)
+    audit_record(
+        event_type=AuditEventType.MEMBER_ADDED,
+        actor=actor,
+        target_type="membership",
+        target_id=actor_of(user),
+        partner=partner.public_id,
+        new={"user": user.pk, "role": role},
+    )
+    return membership
+
+
+def _create_corporate(
+    details: CorporateDetails, *, partner_type: str | None, status: str
+) -> Partner:
+    if Partner.objects.filter(corporate_number=details.corporate_number).exists():
+        raise partner_error(
+            ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
+        )
+    try:
+        with transaction.atomic():  # savepoint: a concurrent registration of the same number
+            return Partner.objects.create(
+                public_id=new_public_id("ptn"),
+                kind=PartnerKind.CORPORATE,
+                partner_type=partner_type,
+                status=status,
+                **{f.name: getattr(details, f.name) for f in fields(details)},
+            )
+    except IntegrityError:
+        raise partner_error(
+            ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
+        ) from None
+
+
+@transaction.atomic
+def partner_register_corporate_general(*, user: Any, details: CorporateDetails) -> Partner:
+    """Register a corporate general partner, instantly: `user` becomes its owner.
+
+    Creates the general partner account. Refuses an invalid field (422), a corporate number
+    already registered (`already_registered`, 409) and a move the policy refuses.
+    """
+    cleaned = details.cleaned()
+    check_move(None, PartnerType.CORPORATE_GENERAL)
+    partner = _create_corporate(
+        cleaned, partner_type=PartnerType.CORPORATE_GENERAL, status=PartnerStatus.ACTIVE
+    )
+    actor = actor_of(user)
+    _record_registered(partner, actor)
+    _membership_add(partner, user, MemberRole.OWNER, actor)
+    account_create(
+        partner=partner,
+        kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
+        display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
+        actor=actor,
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_register_corporate_pending(*, user: Any, details: CorporateDetails) -> Partner:
+    """Register a corporation applying for certification directly: no type, status pending.
+
+    The policy decides from `legal_entity_registered` (`decide_move(None,
+    "corporate_certified", …)`); a refusal raises its code and writes nothing. No account is
+    created until the application is approved (`partner_certify`).
+    """
+    cleaned = details.cleaned()
+    check_move(
+        None,
+        PartnerType.CORPORATE_CERTIFIED,
+        {"legal_entity_registered": cleaned.legal_entity_registered},
+    )
+    partner = _create_corporate(cleaned, partner_type=None, status=PartnerStatus.PENDING)
+    actor = actor_of(user)
+    _record_registered(partner, actor)
+    _membership_add(partner, user, MemberRole.OWNER, actor)
+    return partner
+
+
+@transaction.atomic
+def partner_register_individual(*, user: Any, registration_name: str) -> Partner:
+    """Register `user` as an individual partner, with the user's own user account.
+
+    The policy requires a platform user; one individual partner per user (`already_registered`).
+    Being a member of a corporate partner does not prevent it.
+    """
+    name = (registration_name or "").strip()
+    if not name or len(name) > TEXT_MAX["registration_name"]:
+        raise partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field="registration_name")
+    check_move(None, PartnerType.INDIVIDUAL, {"platform_user": is_platform_user(user)})
+    if Partner.objects.filter(user=user).exists():
+        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED)
+    try:
+        with transaction.atomic():  # savepoint: the same user registering twice at once
+            partner = Partner.objects.create(
+                public_id=new_public_id("ptn"),
+                kind=PartnerKind.INDIVIDUAL,
+                partner_type=PartnerType.INDIVIDUAL,
+                status=PartnerStatus.ACTIVE,
+                registration_name=name,
+                user=user,
+            )
+    except IntegrityError:
+        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED) from None
+    actor = actor_of(user)
+    _record_registered(partner, actor)
+    _membership_add(partner, user, MemberRole.OWNER, actor)
+    account_create(
+        partner=partner,
+        kind=AccountKind.USER_ACCOUNT,
+        display_name=name[:ACCOUNT_NAME_MAX],
+        user=user,
+        actor=actor,
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_certify(*, partner: Partner, actor: str) -> Partner:
+    """Make the partner corporate_certified (called by reviews inside the approval).
+
+    Locks the partner row, checks `decide_move(type, "corporate_certified",
+    {"legal_entity_registered": …})`, activates a pending partner, creates the partner account
+    (with the emblem) and deletes the accounts the certified type may not hold (the general
+    partner account). Returns the locked, updated partner.
+    """
+    locked = Partner.objects.select_for_update().get(pk=partner.pk)
+    _refuse_if_suspended(locked)
+    check_move(
+        locked.partner_type,
+        PartnerType.CORPORATE_CERTIFIED,
+        {"legal_entity_registered": locked.legal_entity_registered},
+    )
+    partner_type_set(locked, PartnerType.CORPORATE_CERTIFIED, actor=actor, reason="certified")
+    account_create(
+        partner=locked,
+        kind=AccountKind.PARTNER_ACCOUNT,
+        display_name=locked.registration_name[:ACCOUNT_NAME_MAX],
+        actor=actor,
+    )
+    accounts_close_disallowed(partner=locked, actor=actor)
+    return locked
+
+
+def _set_status(partner: Partner, status: str, *, event: str, actor: str, reason: str) -> None:
+    old = partner_snapshot(partner)
+    partner.status = status
+    partner.save(update_fields=["status", "updated_at"])
+    audit_record(
+        event_type=event,
+        actor=actor,
+        target_type="partner",
+        target_id=partner.public_id,
+        partner=partner.public_id,
+        old=old,
+        new={**partner_snapshot(partner), "reason": reason},
+    )
+
+
+@transaction.atomic
+def partner_suspend(*, partner_id: str, actor: str, reason: str) -> Partner:
+    """Suspend a partner: it is allowed nothing until restored (`already_suspended` if so)."""
+    partner = partner_lock(public_id=partner_id)
+    if partner.status == PartnerStatus.SUSPENDED:
+        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_SUSPENDED)
+    _set_status(
+        partner,
+        PartnerStatus.SUSPENDED,
+        event=AuditEventType.PARTNER_SUSPENDED,
+        actor=actor,
+        reason=reason,
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_restore(*, partner_id: str, actor: str, reason: str = "") -> Partner:
+    """Lift a suspension: back to active, or to pending when the partner has no type yet."""
+    partner = partner_lock(public_id=partner_id)
+    if partner.status != PartnerStatus.SUSPENDED:
+        raise partner_error(ConflictError, PartnerErrorCode.NOT_SUSPENDED)
+    status = PartnerStatus.ACTIVE if partner.partner_type else PartnerStatus.PENDING
+    _set_status(partner, status, event=AuditEventType.PARTNER_RESTORED, actor=actor, reason=reason)
+    return partner
+
+
+def _require_owner(partner: Partner, by: Any, *, unless_self: Any = None) -> None:
+    """Let an owner or staff through (or the user acting on itself); refuse anyone else."""
+    role = member_role(partner=partner, user=by)
+    if by is not None and getattr(by, "is_active", False) and by.is_staff:
+        return
+    if role is None:
+        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
+    if role != MemberRole.OWNER and (unless_self is None or by.pk != unless_self):
+        raise partner_error(ForbiddenError, PartnerErrorCode.NOT_AN_OWNER)
+
+
+def _platform_user_by_email(email: str) -> Any:
+    user = (
+        get_user_model()
+        ._default_manager.filter(email__iexact=(email or "").strip())
+        .order_by("pk")
+        .first()
+    )
+    if user is None or not is_platform_user(user):
+        raise partner_error(NotFoundError, PartnerErrorCode.USER_NOT_FOUND, field="email")
+    return user
+
+
+@transaction.atomic
+def member_add(*, partner_id: str, email: str, role: str, by: Any) -> Membership:
+    """Add the platform user with `email` as a member with `role` (owners and staff only).
+
+    Refuses `invalid_role` (422), `partner_not_found`/`user_not_found` (404), `not_an_owner`
+    (403), `individual_single_member` and `already_member` (409).
+    """
+    if role not in MemberRole.values:
+        raise partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")
+    partner = partner_lock(public_id=partner_id)
+    _require_owner(partner, by)
+    if partner.kind == PartnerKind.INDIVIDUAL:
+        raise partner_error(ConflictError, PartnerErrorCode.INDIVIDUAL_SINGLE_MEMBER)
+    user = _platform_user_by_email(email)
+    if Membership.objects.filter(partner=partner, user=user).exists():
+        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
+    return _membership_add(partner, user, role, actor_of(by))
+
+
+@transaction.atomic
+def member_remove(*, partner_id: str, user_id: int, by: Any) -> None:
+    """Remove a member (an owner or staff may remove anyone, a member may leave).
+
+    Refuses `partner_not_found`/`not_a_member` (404), `not_an_owner` (403) and `last_owner`
+    (409: a partner always keeps one owner).
+    """
+    partner = partner_lock(public_id=partner_id)
+    _require_owner(partner, by, unless_self=user_id)
+    membership = (
+        Membership.objects.select_for_update().filter(partner=partner, user_id=user_id).first()
+    )
+    if membership is None:
+        raise partner_error(NotFoundError, PartnerErrorCode.NOT_A_MEMBER, field="user_id")
+    owners = Membership.objects.filter(partner=partner, role=MemberRole.OWNER)
+    if membership.role == MemberRole.OWNER and owners.count() <= 1:
+        raise partner_error(ConflictError, PartnerErrorCode.LAST_OWNER)
+    membership.delete()
+    audit_record(
+        event_type=AuditEventType.MEMBER_REMOVED,
+        actor=actor_of(by),
+        target_type="membership",
+        target_id=f"user:{user_id}",
+        partner=partner.public_id,
+        old={"user": user_id, "role": membership.role},
+    )
