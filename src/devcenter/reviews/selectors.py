@@ -1,0 +1,89 @@
+"""Reads of certification applications and their documents (with who may see them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from devcenter.reviews import errors
+from devcenter.reviews.documents import open_stored
+from devcenter.reviews.models import CertificationApplication, Document
+from devcenter.reviews.workflow import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """An application in the review queue and how long it has waited since submission."""
+
+    application: CertificationApplication
+    age: timedelta
+
+
+def review_queue(*, status: str | None = None, now: datetime | None = None) -> list[QueueEntry]:
+    """Return the applications to review, oldest submission first, each with its age.
+
+    Without `status`, every open application (submitted, in review, needs info).
+    """
+    now = now or timezone.now()
+    statuses = [status] if status else list(OPEN_STATUSES)
+    applications = (
+        CertificationApplication.objects.filter(status__in=statuses)
+        .select_related("partner", "submitted_by", "reviewer")
+        .order_by("submitted_at", "pk")
+    )
+    return [QueueEntry(application, now - application.submitted_at) for application in applications]
+
+
+def applications_of_partner(*, partner: Any) -> QuerySet[CertificationApplication]:
+    """Return a partner's applications, newest first."""
+    return CertificationApplication.objects.filter(partner=partner).order_by("-submitted_at", "-pk")
+
+
+def application_for_user(*, user: Any, application_id: str) -> CertificationApplication:
+    """Return the application if `user` is a member of its partner or staff; else NotFound."""
+    application = (
+        CertificationApplication.objects.select_related("partner")
+        .filter(public_id=application_id)
+        .first()
+    )
+    if application is None or not may_read(user=user, partner=application.partner):
+        raise errors.application_not_found()
+    return application
+
+
+def application_documents(*, application: CertificationApplication) -> QuerySet[Document]:
+    """Return an application's documents, current ones first, then by upload time."""
+    return application.documents.order_by("superseded", "uploaded_at", "pk")
+
+
+def document_for_user(*, user: Any, document_id: str) -> Document:
+    """Return the document if `user` is a member of its partner or staff; else NotFoundError.
+
+    A member of another partner gets the same answer as for a document that does not exist.
+    """
+    document = (
+        Document.objects.select_related("application__partner")
+        .filter(public_id=document_id)
+        .first()
+    )
+    if document is None or not may_read(user=user, partner=document.application.partner):
+        raise errors.document_not_found()
+    return document
+
+
+def document_open(document: Document) -> IO[bytes]:
+    """Return a binary file handle on the document's bytes (for streaming); NotFound if purged."""
+    if document.purged_at is not None or not document.file.name:
+        raise errors.document_purged()
+    return open_stored(document.file.name)
+
+
+def may_read(*, user: Any, partner: Any) -> bool:
+    """Return whether `user` may read a partner's applications: an active member, or staff."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_staff) or partner.memberships.filter(user=user).exists()
