@@ -18,3 +18,7 @@ from devcenter.decision_plane.app import DecisionPlane, bare_endpoint_enabled  #
 
 application = DecisionPlane(django_application, bare_endpoint=bare_endpoint_enabled())
 on_keys_changed.append(application.keyring.mark_stale)
+
+from devcenter.audit.hooks import on_audit_appended  # noqa: E402
+
+on_audit_appended.append(application.snapshot.mark_stale)

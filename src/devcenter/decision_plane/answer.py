@@ -1,15 +1,24 @@
-"""Turn decoded questions into the JSON answer, using only the policy core."""
+"""Turn decoded questions into the JSON answer, using only the policy core.
+
+A question that names a partner or an account by registry id is answered from the snapshot
+(`devcenter.decision_plane.snapshot`): the registry gives the partner type, the policy core gives
+the decision, and the decision's JSON gets `"snapshot": N` spliced in before its closing brace.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
 
 from devcenter.decision_plane.schema import (
+    UNSET,
     AccountQuestion,
     ActionQuestion,
-    CommunityTargetIn,
+    ActorIn,
     Question,
     ServiceQuestion,
+    TargetIn,
     TransitionQuestion,
 )
 from devcenter.policy import (
@@ -17,9 +26,25 @@ from devcenter.policy import (
     Actor,
     CommunityTarget,
     Decision,
+    Label,
     Policy,
     PolicyInputError,
 )
+from devcenter.policy.model import make_decision
+
+if TYPE_CHECKING:
+    from devcenter.decision_plane.snapshot import Snapshot
+
+NOT_FOUND = "not_found"
+PARTNER_SUSPENDED = "partner_suspended"
+NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such partner")
+NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
+SUSPENDED_PARTNER = Label(
+    "このパートナーは利用停止中のため、何も利用できません",
+    "The partner is suspended: nothing is allowed",
+)
+_BY_ID = "an account given by id alone takes its partner from the registry"
+_MISSING = (None, NOT_FOUND)  # what an unknown partner id looks like: (partner_type, status)
 
 
 class QuestionError(ValueError):
@@ -33,16 +58,100 @@ class QuestionError(ValueError):
         super().__init__(f"requests[{index}].{field}: {problem}")
 
 
+class SnapshotUnavailableError(RuntimeError):
+    """A question needs the registry, but no snapshot was given."""
+
+
+class _MismatchError(ValueError):
+    """A question's fields do not fit together (both or neither of two alternatives)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class Live:
+    """The snapshot as one response sees it, and its decisions stamped with its sequence."""
+
+    __slots__ = ("accounts", "blocked", "no_account", "partners", "sequence", "_stamped", "_suffix")
+
+    def __init__(self, policy: Policy, snapshot: Snapshot) -> None:
+        self.sequence = snapshot.sequence  # read first: the maps are at least this new
+        self.partners = snapshot.partners
+        self.accounts = snapshot.accounts
+        self.blocked, self.no_account = registry_decisions(policy)
+        self._suffix = b',"snapshot":%d}' % self.sequence
+        self._stamped: dict[int, bytes] = {}
+
+    def stamp(self, decision: Decision) -> bytes:
+        """Return the decision's JSON with `"snapshot": N` (each distinct decision once)."""
+        stamped = self._stamped.get(id(decision))
+        if stamped is None:
+            stamped = self._stamped[id(decision)] = decision.json[:-1] + self._suffix
+        return stamped
+
+
+@cache
+def registry_decisions(policy: Policy) -> tuple[dict[str, Decision], Decision]:
+    """Return the decisions for a partner's blocking status (not found, suspended) and a
+    missing account, built once per policy so that they carry its version."""
+
+    def denial(code: str, reason: Label) -> Decision:
+        return make_decision(
+            allowed=False, code=code, reason=reason, unlock=(), policy_version=policy.version
+        )
+
+    blocked = {
+        NOT_FOUND: denial(NOT_FOUND, NO_SUCH_PARTNER),
+        "suspended": denial(PARTNER_SUSPENDED, SUSPENDED_PARTNER),
+    }
+    return blocked, denial(NOT_FOUND, NO_SUCH_ACCOUNT)
+
+
 def decide_one(policy: Policy, question: Question) -> Decision:
-    """Return the decision for one decoded question; raise PolicyInputError on unknown codes."""
+    """Return the decision for one stateless question; raise PolicyInputError on unknown codes."""
     kind = type(question)
     if kind is ServiceQuestion:
-        return policy.decide_service(question.partner_type, question.service)  # type: ignore[union-attr]
+        return policy.decide_service(question.partner_type, question.service)  # type: ignore[union-attr,arg-type]
     if kind is AccountQuestion:
-        return policy.decide_account(question.partner_type, question.account)  # type: ignore[union-attr]
+        return policy.decide_account(question.partner_type, question.account)  # type: ignore[union-attr,arg-type]
     if kind is TransitionQuestion:
         return _decide_transition(policy, question)  # type: ignore[arg-type]
     return _decide_action(policy, question)  # type: ignore[arg-type]
+
+
+def _answer_one(policy: Policy, question: Question, live: Live | None) -> bytes:
+    """Return the JSON of one question's decision, from the snapshot when it names an id."""
+    kind = type(question)
+    if kind is ServiceQuestion or kind is AccountQuestion:
+        if question.partner is None:  # type: ignore[union-attr]
+            if question.partner_type is UNSET:  # type: ignore[union-attr]
+                raise _MismatchError("partner_type", "give partner_type or partner")
+            return decide_one(policy, question).json
+        if question.partner_type is not UNSET:  # type: ignore[union-attr]
+            raise _MismatchError("partner", "give partner_type or partner, not both")
+        return _decide_partner(policy, question, _need(live))  # type: ignore[arg-type]
+    if kind is ActionQuestion and _names_ids_only(question):  # type: ignore[arg-type]
+        return _decide_live_action(policy, question, _need(live))  # type: ignore[arg-type]
+    return decide_one(policy, question).json
+
+
+def _need(live: Live | None) -> Live:
+    if live is None:
+        raise SnapshotUnavailableError("this question needs the registry snapshot")
+    return live
+
+
+def _decide_partner(
+    policy: Policy, question: ServiceQuestion | AccountQuestion, live: Live
+) -> bytes:
+    partner_type, status = live.partners.get(question.partner, _MISSING)  # type: ignore[arg-type]
+    if type(question) is ServiceQuestion:
+        decision = policy.decide_service(partner_type, question.service)  # checks the code too
+    else:
+        decision = policy.decide_account(partner_type, question.account)  # type: ignore[union-attr]
+    return live.stamp(live.blocked.get(status, decision))
 
 
 def _decide_transition(policy: Policy, question: TransitionQuestion) -> Decision:
@@ -53,24 +162,81 @@ def _decide_transition(policy: Policy, question: TransitionQuestion) -> Decision
     return policy.decide_move(question.from_, question.to, question.facts)
 
 
+def _names_ids_only(question: ActionQuestion) -> bool:
+    """Return whether the actor or an account target is given by id alone (needs the registry)."""
+    target = question.target
+    return question.actor.account is None or (target.type == "account" and target.account is None)
+
+
 def _decide_action(policy: Policy, question: ActionQuestion) -> Decision:
-    actor = Actor(question.actor.account, question.actor.id, question.actor.partner)
-    given = question.target
-    if type(given) is CommunityTargetIn:
-        target: AccountTarget | CommunityTarget = CommunityTarget(
-            given.id, given.support_app_partner
-        )
-    else:
-        target = AccountTarget(given.account, given.id, given.partner)  # type: ignore[union-attr]
-    return policy.decide_action(actor, question.action, target, question.attributes)
+    actor = Actor(question.actor.account, question.actor.id, question.actor.partner)  # type: ignore[arg-type]
+    return policy.decide_action(
+        actor, question.action, _target(question.target), question.attributes
+    )
 
 
-def answer(policy: Policy, questions: Iterable[Question]) -> bytes:
-    """Return `{"decisions":[…]}` for the questions, in order, as JSON bytes."""
+def _target(given: TargetIn) -> AccountTarget | CommunityTarget:
+    """Return the target as the policy core takes it (an account's kind may still be None)."""
+    if given.type == "community":
+        if given.account is not None or given.partner is not None:
+            field = "account" if given.account is not None else "partner"
+            raise _MismatchError(f"target.{field}", "a community target has no account or partner")
+        return CommunityTarget(given.id, given.support_app_partner)
+    if given.support_app_partner is not None:
+        raise _MismatchError("target.support_app_partner", "only a community target has it")
+    if given.id is None:
+        raise _MismatchError("target.id", "Object missing required field `id`")
+    if given.account is None and given.partner is not None:
+        raise _MismatchError("target.partner", _BY_ID)
+    return AccountTarget(given.account, given.id, given.partner)  # type: ignore[arg-type]
+
+
+def _decide_live_action(policy: Policy, question: ActionQuestion, live: Live) -> bytes:
+    """Answer an action whose actor or account target is an account id in the registry."""
+    if question.action not in policy.actions:
+        raise PolicyInputError("action", f"unknown action {question.action!r}")
+    target = _target(question.target)
+    actor = _actor(question.actor, live)
+    if actor is None:
+        return live.stamp(live.no_account)
+    if question.actor.account is None:  # a suspended partner is allowed nothing
+        _, status = live.partners.get(actor.partner, _MISSING)  # type: ignore[arg-type]
+        blocked = live.blocked.get(status)
+        if blocked is not None:
+            return live.stamp(blocked)
+    if type(target) is AccountTarget and target.account is None:
+        entry = live.accounts.get(target.id)
+        if entry is None:
+            return live.stamp(live.no_account)
+        target = AccountTarget(entry[0], target.id, entry[1])
+    return live.stamp(policy.decide_action(actor, question.action, target, question.attributes))
+
+
+def _actor(given: ActorIn, live: Live) -> Actor | None:
+    """Return the actor, from the registry when given by id (None: no such account)."""
+    if given.account is not None:
+        return Actor(given.account, given.id, given.partner)
+    if given.partner is not None:
+        raise _MismatchError("actor.partner", _BY_ID)
+    entry = live.accounts.get(given.id)
+    return None if entry is None else Actor(entry[0], given.id, entry[1])
+
+
+def answer(
+    policy: Policy, questions: Iterable[Question], snapshot: Snapshot | None = None
+) -> bytes:
+    """Return `{"decisions":[…]}` for the questions, in order, as JSON bytes.
+
+    Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
+    one) and their decisions carry `"snapshot": N`.
+    """
+    live = None if snapshot is None else Live(policy, snapshot)
     parts = []
     for index, question in enumerate(questions):
         try:
-            parts.append(decide_one(policy, question).json)
+            parts.append(_answer_one(policy, question, live))
         except PolicyInputError as exc:
             raise QuestionError(index, exc.field, exc.problem) from None
+        except _MismatchError as exc:
+            raise QuestionError(index, exc.field, exc.problem, "invalid_request") from None
     return b'{"decisions":[' + b",".join(parts) + b"]}"

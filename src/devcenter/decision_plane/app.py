@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import msgspec
 
-from devcenter.decision_plane.answer import QuestionError, answer
+from devcenter.decision_plane.answer import QuestionError, SnapshotUnavailableError, answer
 from devcenter.decision_plane.errors import PlaneError, from_validation
 from devcenter.decision_plane.keyring import Keyring
 from devcenter.decision_plane.schema import decode_body
+from devcenter.decision_plane.snapshot import Snapshot
 from devcenter.policy import Policy, default_policy
 
 Scope = MutableMapping[str, Any]
@@ -21,11 +23,14 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+logger = logging.getLogger(__name__)
+
 PREFIX = "/api/v1"
 MAX_BODY_BYTES = 16 * 1024 * 1024
 DECISIONS_SCOPE = "decisions"
 BARE_PATH = f"{PREFIX}/_bench/bare"
 _JSON_HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+_RETRY_AFTER = [(b"retry-after", b"1")]
 
 
 class DecisionPlane:
@@ -37,11 +42,13 @@ class DecisionPlane:
         *,
         policy: Policy | None = None,
         keyring: Keyring | None = None,
+        snapshot: Snapshot | None = None,
         bare_endpoint: bool = False,
     ) -> None:
         self.fallback = fallback
         self.policy = policy or default_policy()
         self.keyring = keyring or Keyring()
+        self.snapshot = snapshot or Snapshot()
         self._health = b'{"status":"ok"}'
         self._policy_json = json.dumps(self.policy.describe(), ensure_ascii=False).encode()
         self._routes: dict[str, tuple[bytes, Callable[[Scope, Receive, Send], Awaitable[None]]]] = {
@@ -62,7 +69,7 @@ class DecisionPlane:
                 await self._dispatch(route, scope, receive, send)
                 return
         elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(receive, send, self.snapshot)
             return
         await self.fallback(scope, receive, send)
 
@@ -86,7 +93,8 @@ class DecisionPlane:
         try:
             await handler(scope, receive, send)
         except PlaneError as error:
-            await _respond(send, error.status, error.body(_lang(scope)))
+            extra = _RETRY_AFTER if error.status == 503 else None
+            await _respond(send, error.status, error.body(_lang(scope)), extra)
 
     async def _get_health(self, scope: Scope, receive: Receive, send: Send) -> None:
         await _respond(send, 200, self._health)
@@ -102,16 +110,31 @@ class DecisionPlane:
         await self._authenticate(scope)
         body = await _read_body(scope, receive)
         try:
-            questions = decode_body(body).requests
+            decoded = decode_body(body)
         except msgspec.ValidationError as exc:
             raise from_validation(str(exc)) from None
         except msgspec.DecodeError:
             raise PlaneError(422, "malformed_json") from None
+        snapshot = await self._fresh_snapshot(decoded.min_snapshot)
         try:
-            payload = answer(self.policy, questions)
+            payload = answer(self.policy, decoded.requests, snapshot)
         except QuestionError as exc:
             raise PlaneError(422, exc.code, exc.field, exc.index, exc.problem) from None
+        except SnapshotUnavailableError:
+            raise PlaneError(503, "snapshot_behind") from None
         await _respond(send, 200, payload)
+
+    async def _fresh_snapshot(self, min_snapshot: int | None) -> Snapshot:
+        """Return the snapshot, having waited for `min_snapshot` (503 when it stays behind)."""
+        snapshot = self.snapshot
+        if not snapshot.loaded:
+            await snapshot.ensure_loaded()
+        if min_snapshot is not None and snapshot.sequence < min_snapshot:
+            if not await snapshot.reach(min_snapshot):
+                raise PlaneError(503, "snapshot_behind")
+        else:
+            snapshot.freshen()
+        return snapshot
 
     async def _authenticate(self, scope: Scope) -> None:
         header = _header(scope, b"authorization")
@@ -161,13 +184,22 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
-    """Answer the server's lifespan protocol (Django's ASGI handler does not speak it)."""
+async def _lifespan(receive: Receive, send: Send, snapshot: Snapshot) -> None:
+    """Answer the server's lifespan protocol (Django's ASGI handler does not speak it).
+
+    At start-up the snapshot is loaded and, on PostgreSQL, listens for audit NOTIFYs; a
+    database that cannot be read yet is logged and the first request loads it instead.
+    """
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            try:
+                await snapshot.start()
+            except Exception:
+                logger.exception("decision plane: snapshot not loaded at start-up")
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await snapshot.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -52,6 +52,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_request": ("形式が正しくありません。", "The request is malformed."),
     "unknown_code": ("不明なコードです。", "Unknown code."),
     "method_not_allowed": ("このメソッドは使えません。", "Method not allowed."),
+    "snapshot_behind": (
+        "登録情報のスナップショットがまだ min_snapshot に達していません。"
+        "少し待って再試行してください。",
+        "The registry snapshot has not reached min_snapshot yet; retry shortly.",
+    ),
 }
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

@@ -2,13 +2,20 @@
 
 Codes (partner types, services, actions, …) are plain strings here: the policy engine checks them,
 so the policy file stays the one place that knows them.
+
+A question names its partner either by type (`partner_type`, stateless) or by registry id
+(`partner`, answered from the snapshot); an actor or account target either by kind and id
+(stateless) or by `id` alone (kind and partner from the snapshot). The "exactly one of" checks
+are made in `answer`, where the question is dispatched anyway, so decoding stays one pass.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
+
+UNSET = msgspec.UNSET
 
 MAX_REQUESTS = 10_000
 
@@ -19,12 +26,14 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 class ServiceQuestion(_Strict, tag="service", tag_field="kind"):
     service: str
-    partner_type: str | None
+    partner_type: str | None | msgspec.UnsetType = UNSET  # null: not registered
+    partner: str | None = None  # a registry id (ptn_…) instead of a type
 
 
 class AccountQuestion(_Strict, tag="account", tag_field="kind"):
     account: str
-    partner_type: str | None
+    partner_type: str | None | msgspec.UnsetType = UNSET
+    partner: str | None = None
 
 
 class TransitionQuestion(_Strict, tag="transition", tag_field="kind"):
@@ -34,26 +43,28 @@ class TransitionQuestion(_Strict, tag="transition", tag_field="kind"):
 
 
 class ActorIn(_Strict):
-    account: str
     id: str
+    account: str | None = None  # None: an account id, resolved from the snapshot
     partner: str | None = None
 
 
-class AccountTargetIn(_Strict, tag="account", tag_field="type"):
-    account: str
-    id: str
-    partner: str | None = None
+class TargetIn(_Strict):
+    """An account (`type` may be left out) or a community; `answer` checks the fields per type.
 
+    One struct rather than a tagged union, because a target given by id alone has no tag.
+    """
 
-class CommunityTargetIn(_Strict, tag="community", tag_field="type"):
+    type: Literal["account", "community"] = "account"
     id: str | None = None
-    support_app_partner: str | None = None
+    account: str | None = None  # account targets; None: resolved from the snapshot by id
+    partner: str | None = None  # account targets
+    support_app_partner: str | None = None  # community targets
 
 
 class ActionQuestion(_Strict, tag="action", tag_field="kind"):
     action: str
     actor: ActorIn
-    target: AccountTargetIn | CommunityTargetIn
+    target: TargetIn
     attributes: dict[str, str] = {}
 
 
@@ -62,6 +73,8 @@ Question = ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuesti
 
 class DecisionsBody(_Strict):
     requests: Annotated[list[Question], msgspec.Meta(max_length=MAX_REQUESTS)]
+    # Answer only once the snapshot has reached this audit sequence (read your own write).
+    min_snapshot: Annotated[int, msgspec.Meta(ge=0)] | None = None
 
 
 decode_body = msgspec.json.Decoder(DecisionsBody).decode
