@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from devcenter.errors import NotFoundError
 from devcenter.partners.errors import MESSAGES, PartnerErrorCode, partner_error
@@ -84,6 +84,23 @@ def partner_for_user(*, user: Any, public_id: str) -> Partner:
 def partners_of_user(*, user: Any) -> QuerySet[Partner]:
     """Return the partners `user` is a member of, newest first."""
     return Partner.objects.filter(memberships__user=user).distinct().order_by("-created_at")
+
+
+def partner_search(*, q: str) -> QuerySet[Partner]:
+    """Return partners matching `q` (registration or legal name, public id, corporate number).
+
+    Newest first; every partner when `q` is blank (staff use).
+    """
+    partners = Partner.objects.order_by("-created_at", "-pk")
+    q = (q or "").strip()
+    if not q:
+        return partners
+    return partners.filter(
+        Q(registration_name__icontains=q)
+        | Q(legal_name__icontains=q)
+        | Q(public_id=q)
+        | Q(corporate_number=q)
+    )
 
 
 def partner_members(*, partner: Partner) -> QuerySet[Membership]:
