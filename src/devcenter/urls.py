@@ -5,11 +5,16 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+
+from devcenter.api import api
+from devcenter.api_support.errors import json_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),  # the registry JSON API (devcenter.api)
+    re_path(r"^api/v1/", json_not_found),  # any other path below it: a JSON 404
 ]
 
 # The portal is built beside this module; mount it once it exists.

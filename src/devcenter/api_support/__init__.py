@@ -1,1 +1,1 @@
-"""What the registry JSON API needs besides its routers: auth, error bodies, idempotency, OpenAPI."""
+"""What the registry JSON API needs besides its routers: auth, errors, idempotency, OpenAPI."""

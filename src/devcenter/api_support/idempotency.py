@@ -1,0 +1,181 @@
+"""`Idempotency-Key` on POST: the same key and request replay the first answer (Stripe's model).
+
+`@idempotent` wraps a ninja operation at two levels: around the handler (after auth and input
+validation, so the owner and the parsed body are known) it claims the key or answers from the
+stored record; around the operation's `run` (after ninja has rendered the response) it stores
+the status and body. A key is scoped to its owner (the calling user). Without the header a POST
+runs as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from ninja.utils import contribute_operation_callback
+
+from devcenter.api_support.auth import user_of
+from devcenter.api_support.errors import ApiConflictError, ApiErrorCode, api_error
+from devcenter.api_support.models import IdempotencyRecord
+from devcenter.errors import InvalidError
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_MAX_LENGTH = 255
+RETENTION = timedelta(hours=24)
+_RECORD_ATTR = "_idempotency_record"
+OPENAPI_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Send the same key again with the same request to get the first answer "
+    "back (header `Idempotent-Replayed: true`) instead of doing it twice; the same key with "
+    "another request is a 409 `idempotency_key_reused`. Keys are kept 24 hours per user.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH},
+}
+
+
+def idempotent(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a POST handler honour `Idempotency-Key` (put it below the router decorator)."""
+
+    @wraps(handler)
+    def claim_then_run(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return handler(request, *args, **kwargs)
+        record, replay = _claim(request, _checked(key))
+        if replay is not None:
+            return replay
+        setattr(request, _RECORD_ATTR, record)
+        return handler(request, *args, **kwargs)
+
+    contribute_operation_callback(claim_then_run, _store_after_run)
+    return claim_then_run
+
+
+def _store_after_run(operation: Any) -> None:
+    """Wrap the operation's `run` so its answer is stored, and document the header."""
+    # Registered like ninja's `decorate_view`, so the wrap survives the clone made at mount.
+    operation.run = _storing(operation.run)
+    operation._run_decorators = [*getattr(operation, "_run_decorators", []), _storing]
+    extra = dict(operation.openapi_extra or {})
+    extra["parameters"] = [*extra.get("parameters", []), OPENAPI_PARAMETER]
+    operation.openapi_extra = extra
+
+
+def _storing(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(run)
+    def run_and_store(request: HttpRequest, **kw: Any) -> HttpResponseBase:
+        response = run(request, **kw)
+        record = getattr(request, _RECORD_ATTR, None)
+        if record is not None:
+            _finish(record, response)
+        return response
+
+    return run_and_store
+
+
+def _checked(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="Idempotency-Key")
+    return key
+
+
+def request_fingerprint(request: HttpRequest) -> str:
+    """Return the SHA-256 of the method, path and canonical body of `request`.
+
+    Multipart bodies are compared by their fields and the SHA-256 of each file, since the
+    boundary differs between two sends of the same form; JSON bodies by their parsed value.
+    """
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    content_type = request.content_type or ""
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        digest.update(_form_canonical(request))
+    else:
+        digest.update(_json_canonical(request.body))
+    return digest.hexdigest()
+
+
+def _form_canonical(request: HttpRequest) -> bytes:
+    files = {}
+    for name in sorted(request.FILES):
+        hashes = []
+        for upload in request.FILES.getlist(name):
+            file_digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                file_digest.update(chunk)
+            upload.seek(0)
+            hashes.append(file_digest.hexdigest())
+        files[name] = hashes
+    fields = {name: request.POST.getlist(name) for name in sorted(request.POST)}
+    return json.dumps({"fields": fields, "files": files}, sort_keys=True).encode()
+
+
+def _json_canonical(body: bytes) -> bytes:
+    try:
+        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        return body
+
+
+def _claim(request: HttpRequest, key: str) -> tuple[IdempotencyRecord | None, HttpResponse | None]:
+    """Claim `key` for this request, or return the stored answer to replay."""
+    owner = user_of(request)
+    fingerprint = request_fingerprint(request)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner,
+                    key=key,
+                    method=request.method or "POST",
+                    path=request.path[:500],
+                    request_hash=fingerprint,
+                )
+            return record, None
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+            if existing is None:
+                continue  # finished and purged in between: claim again
+            if existing.created_at < timezone.now() - RETENTION:
+                existing.delete()
+                continue
+            return None, _answer_from(existing, fingerprint)
+    raise api_error(ApiConflictError, ApiErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS)
+
+
+def _answer_from(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
+    if record.request_hash != fingerprint:
+        raise api_error(ApiConflictError, ApiErrorCode.IDEMPOTENCY_KEY_REUSED)
+    if record.status is None:
+        raise api_error(ApiConflictError, ApiErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS)
+    response = HttpResponse(
+        record.response_body, status=record.status, content_type="application/json"
+    )
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _finish(record: IdempotencyRecord, response: HttpResponseBase) -> None:
+    """Store the answer for replays; forget the key after a server error so it can retry."""
+    if response.status_code >= 500 or not isinstance(response, HttpResponse):
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return
+    record.status = response.status_code
+    record.response_body = response.content.decode("utf-8")
+    record.save(update_fields=["status", "response_body"])
+
+
+def idempotency_purge(*, now: datetime) -> int:
+    """Delete the records older than 24 hours before `now`; return how many went."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - RETENTION).delete()
+    return deleted

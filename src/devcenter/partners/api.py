@@ -1,0 +1,110 @@
+"""The partners part of the registry API: registration, cards, entitlements, staff search."""
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from devcenter.api_support.auth import require_staff, user_of
+from devcenter.api_support.idempotency import idempotent
+from devcenter.api_support.openapi import errors
+from devcenter.partners import selectors, services
+from devcenter.partners.models import Card, Partner
+from devcenter.partners.schemas import (
+    CardIn,
+    CardOut,
+    CorporateDetailsIn,
+    EntitlementsOut,
+    IndividualIn,
+    PartnerOut,
+    decisions_out,
+)
+
+router = Router(tags=["partners"])
+
+STAFF_SEARCH_LIMIT = 50
+
+
+@router.post("/partners/corporate-general", response={201: PartnerOut, **errors(409, 413)})
+@idempotent
+def partner_register_corporate_general(request: HttpRequest, payload: CorporateDetailsIn):
+    """Register a corporation as a general partner (instant, limited); the caller is owner."""
+    partner = services.partner_register_corporate_general(
+        user=user_of(request), details=payload.details()
+    )
+    return Status(201, partner)
+
+
+@router.post("/partners/individual", response={201: PartnerOut, **errors(409, 413)})
+@idempotent
+def partner_register_individual(request: HttpRequest, payload: IndividualIn):
+    """Register the caller (a platform user) as an individual partner."""
+    partner = services.partner_register_individual(
+        user=user_of(request), registration_name=payload.registration_name
+    )
+    return Status(201, partner)
+
+
+@router.get("/partners", response={200: list[PartnerOut], **errors()})
+def partner_list(request: HttpRequest) -> QuerySet[Partner]:
+    """List the partners the caller is a member of, newest first."""
+    return selectors.partners_of_user(user=user_of(request))
+
+
+@router.get("/partners/{partner_id}", response={200: PartnerOut, **errors()})
+def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
+    """Return one partner (members and staff; anyone else gets 404)."""
+    return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
+
+
+@router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors()})
+def partner_entitlements(request: HttpRequest, partner_id: str) -> dict:
+    """Return every service and account with today's decision and the paths that unlock it."""
+    partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
+    entitlements = selectors.partner_entitlements(partner=partner)
+    return {
+        "partner": entitlements.partner,
+        "partner_type": entitlements.partner_type,
+        "status": entitlements.status,
+        "policy_version": entitlements.policy_version,
+        "services": decisions_out(entitlements.services),
+        "accounts": decisions_out(entitlements.accounts),
+    }
+
+
+@router.post("/partners/{partner_id}/cards", response={201: CardOut, **errors(409, 413)})
+@idempotent
+def card_register(request: HttpRequest, partner_id: str, payload: CardIn) -> Status:
+    """Register a card by its provider token (a verified card: `individual_card`)."""
+    card = services.card_register(partner_id=partner_id, token=payload.token, by=user_of(request))
+    return Status(201, card)
+
+
+@router.delete("/partners/{partner_id}/cards/{card_id}", response={200: CardOut, **errors(409)})
+def card_remove(request: HttpRequest, partner_id: str, card_id: str) -> Card:
+    """Remove the verified card; the partner moves back to `individual`."""
+    return services.card_remove(partner_id=partner_id, card_id=card_id, by=user_of(request))
+
+
+class PartnerSearchIn(Schema):
+    q: str = ""
+
+
+@router.get("/staff/partners", response={200: list[PartnerOut], **errors()}, tags=["staff"])
+def staff_partner_search(request: HttpRequest, filters: Query[PartnerSearchIn]):
+    """Search partners by registration or legal name, public id or corporate number (staff)."""
+    require_staff(request)
+    return _partner_search(filters.q)[:STAFF_SEARCH_LIMIT]
+
+
+def _partner_search(q: str) -> QuerySet[Partner]:
+    # TODO(registry helper): move to `partners.selectors.partner_search(*, q)` when it exists.
+    partners = Partner.objects.order_by("-created_at", "-pk")
+    q = q.strip()
+    if not q:
+        return partners
+    return partners.filter(
+        Q(registration_name__icontains=q)
+        | Q(legal_name__icontains=q)
+        | Q(public_id=q)
+        | Q(corporate_number=q)
+    )
