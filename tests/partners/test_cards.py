@@ -17,7 +17,12 @@ from devcenter.partners.cards import (
 
 @pytest.mark.parametrize(
     ("token", "brand"),
-    [("tok_visa", "visa"), ("tok_mastercard", "mastercard"), ("tok_jcb", "jcb"), ("tok_amex", "amex")],
+    [
+        ("tok_visa", "visa"),
+        ("tok_mastercard", "mastercard"),
+        ("tok_jcb", "jcb"),
+        ("tok_amex", "amex"),
+    ],
 )
 def test_sandbox_verifies_the_documented_tokens(token: str, brand: str) -> None:
     answer = SandboxCardVerifier().verify(token)

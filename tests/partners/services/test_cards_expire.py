@@ -1,4 +1,5 @@
 """cards_expire: past their expiry month, verified cards expire; idempotent."""
+# ruff: noqa: S106 (the sandbox verifier's documented test tokens, not secrets)
 
 from __future__ import annotations
 

@@ -31,7 +31,11 @@ def test_registers_an_active_corporate_general_partner_with_its_account() -> Non
     assert account.status == AccountStatus.ACTIVE
     assert account.emblem is False
     events = list(AuditEvent.objects.filter(partner=partner.public_id))
-    assert [e.event_type for e in events] == ["partner.registered", "member.added", "account.created"]
+    assert [e.event_type for e in events] == [
+        "partner.registered",
+        "member.added",
+        "account.created",
+    ]
     assert events[0].actor == f"user:{user.pk}"
     assert events[0].new["partner_type"] == "corporate_general"
     assert events[2].target_id == account.public_id

@@ -26,7 +26,11 @@ def test_registers_an_individual_with_a_user_account() -> None:
     assert account.kind == AccountKind.USER_ACCOUNT
     assert account.user == user
     events = AuditEvent.objects.filter(partner=partner.public_id)
-    assert [e.event_type for e in events] == ["partner.registered", "member.added", "account.created"]
+    assert [e.event_type for e in events] == [
+        "partner.registered",
+        "member.added",
+        "account.created",
+    ]
 
 
 def test_a_member_of_a_corporate_partner_may_also_register_as_individual() -> None:

@@ -1,0 +1,47 @@
+"""On PostgreSQL the audit table refuses UPDATE and DELETE (a trigger); inserts still work."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from devcenter.audit.models import AuditEvent
+from devcenter.audit.services import audit_record
+from tests.partners.factories import individual_partner
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def _refused(sql: str) -> str:
+    with pytest.raises(DatabaseError) as refused, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    return str(refused.value)
+
+
+def test_update_is_refused() -> None:
+    individual_partner()
+    message = _refused("UPDATE audit_auditevent SET actor = 'user:0' WHERE sequence = 1")
+    assert "append-only" in message
+    assert AuditEvent.objects.get(sequence=1).actor != "user:0"
+
+
+def test_update_through_the_orm_is_refused() -> None:
+    individual_partner()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(sequence=1).update(target_id="forged")
+
+
+def test_delete_is_refused() -> None:
+    individual_partner()
+    count = AuditEvent.objects.count()
+    assert "append-only" in _refused("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == count
+
+
+def test_appending_still_works() -> None:
+    with transaction.atomic():
+        event = audit_record(
+            event_type="partner.updated", actor="system", target_type="partner", target_id="x"
+        )
+    assert AuditEvent.objects.get(pk=event.pk).sequence == 1
