@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -195,6 +196,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api, request, api_error(TooLargeError, ApiErrorCode.PAYLOAD_TOO_LARGE)
         )
 
+    def on_unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(
+            api, request, api_error(InvalidError, ApiErrorCode.MALFORMED_BODY, field="body")
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unexpected error in %s %s", request.method, request.path)
         return error_response(api, request, api_error(InternalError, ApiErrorCode.INTERNAL_ERROR))
@@ -206,6 +212,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)
     for too_large in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
         api.add_exception_handler(too_large, on_too_large)
+    api.add_exception_handler(MultiPartParserError, on_unreadable)
+    api.add_exception_handler(UnreadablePostError, on_unreadable)
     api.add_exception_handler(Exception, on_unexpected)
 
 

@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja.utils import contribute_operation_callback
@@ -97,11 +97,12 @@ def request_fingerprint(request: HttpRequest) -> str:
     boundary differs between two sends of the same form; JSON bodies by their parsed value.
     """
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    content_type = request.content_type or ""
-    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+    try:
+        body = request.body
+    except RawPostDataException:  # multipart already parsed into POST and FILES
         digest.update(_form_canonical(request))
     else:
-        digest.update(_json_canonical(request.body))
+        digest.update(_json_canonical(body))
     return digest.hexdigest()
 
 
