@@ -1,7 +1,8 @@
-"""factory_boy factories for the reviews tests: users, staff with TOTP, partners, members.
+"""factory_boy factories for the reviews tests: staff with TOTP, partners, members, tiny files.
 
-Minimal on purpose: partners are made straight from the model (corporate general by
-default); applications are made through the services (see conftest `make_application`).
+Users are the registry's platform users (`tests.partners.factories`). Partners here are made
+straight from the model so a test can give any type and flag; applications are made through
+the services (see conftest `make_application`).
 """
 
 from __future__ import annotations
@@ -10,32 +11,18 @@ import struct
 import zlib
 
 import factory
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from devcenter.partners.models import MemberRole, Membership, Partner, PartnerKind, PartnerStatus
 from devcenter.public_ids import new_public_id
+from tests.partners.factories import PlatformUserFactory
+
+# A platform user (active, verified primary e-mail): the registry's factory, under our name.
+UserFactory = PlatformUserFactory
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    """A platform user: active, with a verified primary e-mail."""
-
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-
-    @factory.post_generation
-    def verified_email(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-
-
-class StaffFactory(UserFactory):
+class StaffFactory(PlatformUserFactory):
     """A staff user with an activated TOTP authenticator (`totp=False` for none)."""
 
     is_staff = True
@@ -132,9 +119,3 @@ def upload(name: str, content: bytes, content_type: str = "application/pdf") -> 
 
 def pdf_upload(name: str = "registry.pdf") -> SimpleUploadedFile:
     return upload(name, tiny_pdf())
-
-
-def corporate_number(base: str = "234567890123") -> str:
-    """Return a valid 13-digit corporate number (check digit first) for a 12-digit base."""
-    total = sum(int(d) * (1 if n % 2 else 2) for n, d in enumerate(reversed(base), start=1))
-    return f"{9 - total % 9}{base}"

@@ -44,7 +44,7 @@ class InspectedUpload:
     """An upload that passed the checks: what to store and what to record about it."""
 
     field: str  # the form field, which is also the document kind
-    file: File
+    file: File[bytes]
     content_type: str
     extension: str
     size: int
@@ -60,7 +60,7 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def inspect_upload(upload: File, *, field: str) -> InspectedUpload:
+def inspect_upload(upload: File[bytes], *, field: str) -> InspectedUpload:
     """Check an upload and return its facts; raise InvalidError naming `field` if refused.
 
     The size is checked before any byte is read; the content is then read in chunks (never
@@ -95,7 +95,7 @@ def inspect_upload(upload: File, *, field: str) -> InspectedUpload:
     )
 
 
-def _chunks(upload: File) -> Iterator[bytes]:
+def _chunks(upload: File[bytes]) -> Iterator[bytes]:
     upload.seek(0)
     while chunk := upload.read(_CHUNK_BYTES):
         yield chunk

@@ -23,7 +23,14 @@ from django.utils import timezone
 from devcenter.audit.models import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError
+from devcenter.partners.errors import PartnerErrorCode, partner_error
+from devcenter.partners.models import PartnerStatus
 from devcenter.partners.selectors import partner_for_user
+from devcenter.partners.services import (
+    CorporateDetails,
+    partner_certify,
+    partner_register_corporate_pending,
+)
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 from devcenter.reviews import errors
@@ -56,16 +63,18 @@ DOCUMENT = "document"
 
 
 def application_submit_new(
-    *, user: Any, details: Any, registry_certificate: File, application_form: File
+    *,
+    user: Any,
+    details: CorporateDetails,
+    registry_certificate: File[bytes],
+    application_form: File[bytes],
 ) -> CertificationApplication:
     """Register a new corporation as a pending partner and open its application (kind new).
 
-    `details` is a `devcenter.partners.services.CorporateDetails`. An unregistered
-    organisation is refused with the policy's code (409) by the partners service; a refused
-    document with InvalidError naming its field (422). Either way nothing is written.
+    An unregistered organisation is refused with the policy's code (409) by the partners
+    service; a refused document with InvalidError naming its field (422). Either way nothing
+    is written.
     """
-    from devcenter.partners.services import partner_register_corporate_pending
-
     uploads = _inspect_required(registry_certificate, application_form)
     with files_removed_on_failure() as stored, transaction.atomic():
         partner = partner_register_corporate_pending(user=user, details=details)
@@ -75,14 +84,15 @@ def application_submit_new(
 
 
 def application_submit_upgrade(
-    *, user: Any, partner_id: str, registry_certificate: File, application_form: File
+    *, user: Any, partner_id: str, registry_certificate: File[bytes], application_form: File[bytes]
 ) -> CertificationApplication:
     """Open a certification application for an existing partner the user is a member of.
 
     A corporate general partner applies to upgrade (kind upgrade); a pending corporation
     whose earlier application was decided applies again (kind new). The policy decides
     (`decide_move(type, "corporate_certified", legal_entity_registered)`): an individual
-    partner or an unregistered organisation is refused with its code (409). A non-member gets
+    partner or an unregistered organisation is refused with its code (409), a suspended
+    partner with `partner_suspended` (409). A non-member gets
     404, staff who are not members 403 `not_a_member`; one open application per partner
     (`application_already_open`).
     """
@@ -100,8 +110,8 @@ def application_resubmit(
     *,
     user: Any,
     application_id: str,
-    registry_certificate: File | None = None,
-    application_form: File | None = None,
+    registry_certificate: File[bytes] | None = None,
+    application_form: File[bytes] | None = None,
 ) -> CertificationApplication:
     """Send a needs_info application back to staff (status submitted), by a partner member.
 
@@ -196,8 +206,6 @@ def application_approve(*, application_id: str, reviewer: Any) -> CertificationA
     Needs the identity confirmation (`identity_not_confirmed`) and both current documents
     (`documents_missing`); the partner's move is checked by `partner_certify`.
     """
-    from devcenter.partners.services import partner_certify
-
     require_reviewer(reviewer)
     application, old = _staff_move(application_id, reviewer, ApplicationStatus.APPROVED)
     if application.identity_confirmed_at is None:
@@ -306,7 +314,7 @@ def _purge_one(pk: int, *, cutoff: datetime, now: datetime) -> int:
 
 
 def _inspect_required(
-    registry_certificate: File | None, application_form: File | None
+    registry_certificate: File[bytes] | None, application_form: File[bytes] | None
 ) -> list[InspectedUpload]:
     uploads = []
     for kind, upload in (
@@ -327,6 +335,8 @@ def _partner_of_member(*, user: Any, partner_id: str) -> Partner:
 
 
 def _check_certification_move(partner: Partner) -> None:
+    if partner.status == PartnerStatus.SUSPENDED:  # a suspended partner is allowed nothing
+        raise partner_error(ConflictError, PartnerErrorCode.PARTNER_SUSPENDED)
     decision = default_policy().decide_move(
         partner.partner_type,
         CERTIFIED,
@@ -375,7 +385,7 @@ def _store_documents(
             uploaded_by=user,
         )
         document.file.save(random_stored_name(upload.extension), upload.file, save=False)
-        stored.add(document.file.name)
+        stored.add(document.file.name or "")
         document.save()
         audit_record(
             event_type=AuditEventType.DOCUMENT_UPLOADED,

@@ -12,29 +12,15 @@ from devcenter.audit.models import AuditEvent
 from devcenter.errors import ConflictError, InvalidError
 from devcenter.partners.services import CorporateDetails
 from devcenter.reviews.services import application_submit_new
+from tests.partners.factories import corporate_details
 from tests.reviews.conftest import stored_files
-from tests.reviews.factories import (
-    UserFactory,
-    corporate_number,
-    pdf_upload,
-    tiny_jpeg,
-    upload,
-)
+from tests.reviews.factories import UserFactory, pdf_upload, tiny_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def details(*, registered: bool = True) -> CorporateDetails:
-    return CorporateDetails(
-        registration_name="Kumo Games",
-        legal_name="株式会社クモゲームズ",
-        corporate_number=corporate_number(),
-        legal_entity_registered=registered,
-        representative_name="山田太郎",
-        head_office_address="東京都渋谷区1-2-3",
-        contact_email="legal@kumo.example",
-        contact_phone="03-0000-0000",
-    )
+    return corporate_details(registration_name="Kumo Games", legal_entity_registered=registered)
 
 
 def test_a_new_corporation_becomes_a_pending_partner_with_an_open_application(

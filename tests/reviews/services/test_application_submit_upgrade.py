@@ -71,9 +71,10 @@ def test_a_pending_partner_whose_application_was_decided_applies_again_as_new(
         ),
         ({"legal_entity_registered": False}, "legal_entity_required"),
         ({"partner_type": "corporate_certified"}, "no_change"),
+        ({"status": "suspended"}, "partner_suspended"),
     ],
 )
-def test_the_policy_refuses_with_its_code_and_nothing_is_written(
+def test_a_refused_move_gives_its_code_and_nothing_is_written(
     changes: dict[str, Any], code: str, registry_state: Callable[[], dict[str, Any]]
 ) -> None:
     membership = MembershipFactory(partner=PartnerFactory(**changes))
