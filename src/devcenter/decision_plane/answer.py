@@ -36,13 +36,8 @@ if TYPE_CHECKING:
     from devcenter.decision_plane.snapshot import Snapshot
 
 NOT_FOUND = "not_found"
-PARTNER_SUSPENDED = "partner_suspended"
 NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such partner")
 NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
-SUSPENDED_PARTNER = Label(
-    "このパートナーは利用停止中のため、何も利用できません",
-    "The partner is suspended: nothing is allowed",
-)
 _BY_ID = "an account given by id alone takes its partner from the registry"
 _MISSING = (None, NOT_FOUND)  # what an unknown partner id looks like: (partner_type, status)
 
@@ -97,14 +92,18 @@ def registry_decisions(policy: Policy) -> tuple[dict[str, Decision], Decision]:
     """Return the decisions for a partner's blocking status (not found, suspended) and a
     missing account, built once per policy so that they carry its version."""
 
+    # The partners app's own message, so that entitlements and decisions say the same.
+    from devcenter.partners.errors import MESSAGES, PartnerErrorCode
+
     def denial(code: str, reason: Label) -> Decision:
         return make_decision(
             allowed=False, code=code, reason=reason, unlock=(), policy_version=policy.version
         )
 
+    suspended = Label(*MESSAGES[PartnerErrorCode.PARTNER_SUSPENDED])
     blocked = {
         NOT_FOUND: denial(NOT_FOUND, NO_SUCH_PARTNER),
-        "suspended": denial(PARTNER_SUSPENDED, SUSPENDED_PARTNER),
+        "suspended": denial(PartnerErrorCode.PARTNER_SUSPENDED.value, suspended),
     }
     return blocked, denial(NOT_FOUND, NO_SUCH_ACCOUNT)
 

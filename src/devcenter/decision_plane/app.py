@@ -133,7 +133,7 @@ class DecisionPlane:
             if not await snapshot.reach(min_snapshot):
                 raise PlaneError(503, "snapshot_behind")
         else:
-            snapshot.freshen()
+            await snapshot.freshen()
         return snapshot
 
     async def _authenticate(self, scope: Scope) -> None:

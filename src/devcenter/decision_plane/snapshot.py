@@ -65,7 +65,7 @@ class Snapshot:
     # -- the request path (event loop): never waits for the database unless asked --------
 
     def mark_stale(self, sequence: int | None = None) -> None:
-        """Catch up at the next request (an `on_audit_appended` hook: this process wrote)."""
+        """Catch up before the next answer (an `on_audit_appended` hook: this process wrote)."""
         self._stale = True
 
     async def ensure_loaded(self) -> None:
@@ -73,12 +73,26 @@ class Snapshot:
         if not self.loaded:
             await asyncio.to_thread(self.catch_up)
 
-    def freshen(self) -> None:
-        """Start a background catch-up when marked stale or when a poll is due; never wait."""
-        if self._task is not None and not self._task.done():
-            return
-        if self._stale or time.monotonic() - self._checked_at > self.poll_seconds:
+    async def freshen(self) -> None:
+        """Catch up now if this process wrote; else start a background poll when one is due.
+
+        Like the keyring: a change made in this process is answered at once, a change made
+        elsewhere within `poll_seconds` (or at once on NOTIFY); only the former waits.
+        """
+        if self._stale:
+            # One catch-up shared by the requests that need it; a second one if the first had
+            # started before the write (bounded: a burst of writes must not hold answers back).
+            for _ in range(2):
+                await asyncio.shield(self._catch_up_task())
+                if not self._stale:
+                    break
+        elif time.monotonic() - self._checked_at > self.poll_seconds:
+            self._catch_up_task()
+
+    def _catch_up_task(self) -> asyncio.Task[None]:
+        if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(asyncio.to_thread(self.catch_up))
+        return self._task
 
     async def reach(self, sequence: int) -> bool:
         """Catch up until the snapshot reflects `sequence`; False after `wait_seconds`."""
