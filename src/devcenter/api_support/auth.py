@@ -71,7 +71,16 @@ class ApiKeyBearer(HttpBearer):
 
 
 class PortalSession(SessionAuth):
-    """The portal's Django session; ninja enforces CSRF on unsafe methods."""
+    """The portal's Django session; ninja enforces CSRF on unsafe methods.
+
+    Without a logged-in session there is nothing to protect: the answer is 401, not a CSRF 403.
+    """
+
+    def __call__(self, request: HttpRequest) -> Caller | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
         user = getattr(request, "user", None)
