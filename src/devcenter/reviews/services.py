@@ -373,7 +373,9 @@ def _store_documents(
     stored: StoredFiles,
 ) -> None:
     for upload in uploads:
-        application.documents.filter(kind=upload.field, superseded=False).update(superseded=True)
+        previous = application.documents.filter(kind=upload.field, superseded=False)
+        superseded = list(previous.values_list("public_id", flat=True))
+        previous.update(superseded=True)
         document = Document(
             public_id=new_public_id("doc"),
             application=application,
@@ -399,6 +401,7 @@ def _store_documents(
                 "content_type": document.content_type,
                 "size": document.size,
                 "sha256": document.sha256,
+                "supersedes": superseded,
             },
         )
 

@@ -46,6 +46,8 @@ def test_resubmission_with_a_new_certificate_supersedes_the_old_one(
         {"status": "needs_info"},
         {"status": "submitted", "kind": "upgrade"},
     )
+    assert events[1].new["supersedes"] == [old.public_id]
+    assert events[1].new["kind"] == "registry_certificate"
 
 
 def test_resubmission_without_documents_keeps_the_current_ones(
