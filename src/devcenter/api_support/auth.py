@@ -61,10 +61,12 @@ class ApiKeyBearer(HttpBearer):
             .filter(secret_hash=secret_hash, revoked_at__isnull=True)
             .first()
         )
-        if key is None or key.user is None or not key.user.is_active:
+        if key is None:
             raise api_error(UnauthorizedError, ApiErrorCode.UNAUTHORIZED)
         if key.scope not in API_SCOPES:
             raise api_error(ForbiddenError, ApiErrorCode.INSUFFICIENT_SCOPE)
+        if key.user is None or not key.user.is_active:
+            raise api_error(UnauthorizedError, ApiErrorCode.UNAUTHORIZED)
         apikey_touch(secret_hash=secret_hash)
         request.user = key.user
         return Caller(user=key.user, key_name=key.name, key_scope=key.scope)

@@ -1,0 +1,87 @@
+"""Idempotency-Key: replay, reuse conflict, in-progress conflict, per-owner scope, purge."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from devcenter.api_support.idempotency import idempotency_purge
+from devcenter.api_support.models import IdempotencyRecord
+from devcenter.partners.models import Partner
+from tests.api.conftest import error_code
+
+
+def test_keys_are_per_owner(dev, other_dev):
+    first = dev.post("/partners/individual", {"registration_name": "a"}, key="shared")
+    second = other_dev.post("/partners/individual", {"registration_name": "a"}, key="shared")
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+
+
+def test_json_key_order_and_spacing_do_not_matter(dev):
+    path = "/api/v1/partners/individual"
+    headers = {**dev.headers, "Idempotency-Key": "fmt"}
+    dev.client.post(
+        path, '{"registration_name": "a"}', content_type="application/json", headers=headers
+    )
+
+    again = dev.client.post(
+        path, '{ "registration_name":"a" }', content_type="application/json", headers=headers
+    )
+
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_error_answers_are_replayed_too(dev, developer):
+    dev.post("/partners/individual", {"registration_name": "x"})
+    first = dev.post("/partners/individual", {"registration_name": "y"}, key="err")
+
+    again = dev.post("/partners/individual", {"registration_name": "y"}, key="err")
+
+    assert first.status_code == again.status_code == 409
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_a_running_first_request_makes_a_duplicate_409_in_progress(dev, developer):
+    IdempotencyRecord.objects.create(
+        owner=developer,
+        key="busy",
+        method="POST",
+        path="/api/v1/partners/individual",
+        request_hash="0" * 64,
+    )
+
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="busy")
+
+    assert response.status_code == 409
+    assert error_code(response) in {"idempotency_key_in_progress", "idempotency_key_reused"}
+    assert not Partner.objects.exists()
+
+
+def test_same_key_on_another_path_is_reuse(dev, individual):
+    dev.post(f"/partners/{individual.public_id}/cards", {"token": "tok_visa"}, key="k")
+
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="k")
+
+    assert error_code(response) == "idempotency_key_reused"
+
+
+def test_an_invalid_key_is_422(dev):
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="x" * 256)
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "Idempotency-Key"
+
+
+def test_records_older_than_a_day_are_purged_and_the_key_is_free_again(dev, developer):
+    dev.post("/partners/individual", {"registration_name": "a"}, key="old")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert idempotency_purge(now=timezone.now()) == 1
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_validation_errors_claim_nothing(dev):
+    dev.post("/partners/individual", {}, key="bad-body")
+
+    assert not IdempotencyRecord.objects.exists()

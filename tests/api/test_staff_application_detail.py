@@ -1,0 +1,19 @@
+"""GET /api/v1/staff/applications/{id}."""
+
+
+def test_staff_see_the_review_record_and_document_links(staff, submitted):
+    response = staff.get(f"/staff/applications/{submitted.public_id}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["partner_name"] == submitted.partner.registration_name
+    assert body["age_seconds"] >= 0
+    assert all(d["download_url"] for d in body["documents"])
+
+
+def test_unknown_is_404(staff):
+    assert staff.get("/staff/applications/apl_nope").status_code == 404
+
+
+def test_developer_is_403(dev, submitted):
+    assert dev.get(f"/staff/applications/{submitted.public_id}").status_code == 403
