@@ -120,7 +120,7 @@ def _details(seed: int, name: str, legal_name: str) -> CorporateDetails:
     )
 
 
-def _documents(label: str) -> dict[str, ContentFile]:
+def _documents(label: str) -> dict[str, ContentFile[bytes]]:
     return {
         "registry_certificate": ContentFile(
             sample_pdf(f"Registry certificate (demo): {label}"), name="registry-certificate.pdf"

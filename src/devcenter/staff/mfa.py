@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 def has_active_totp(user: Any) -> bool:
     """Return True when the user has an activated TOTP authenticator (allauth.mfa)."""
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def session_passed_mfa(request: HttpRequest, user: Any) -> bool:

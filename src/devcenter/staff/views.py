@@ -100,7 +100,7 @@ def application_review_action(request: HttpRequest, object_id: str, action: str)
 
 
 @xframe_options_sameorigin  # shown in an <iframe> on the application page
-def document_preview(request: HttpRequest, document_id: str) -> HttpResponse:
+def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
     """Stream a document inline to staff, as its detected content type; 404 for anyone else."""
     if not (request.user.is_authenticated and request.user.is_staff):
         raise Http404
