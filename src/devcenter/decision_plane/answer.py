@@ -40,6 +40,7 @@ NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such part
 NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
 _BY_ID = "an account given by id alone takes its partner from the registry"
 _MISSING = (None, NOT_FOUND)  # what an unknown partner id looks like: (partner_type, status)
+_EMPTY: dict[str, bytes] = {}  # never written
 
 
 class QuestionError(ValueError):
@@ -67,23 +68,69 @@ class _MismatchError(ValueError):
 
 
 class Live:
-    """The snapshot as one response sees it, and its decisions stamped with its sequence."""
+    """The snapshot as one response sees it, and its decisions stamped with its sequence.
 
-    __slots__ = ("accounts", "blocked", "no_account", "partners", "sequence", "_stamped", "_suffix")
+    Partner entries are shared tuples (one per type and status), so the stamped JSON of a
+    partner question is cached per entry and code: two small lookups after the registry's.
+    """
+
+    __slots__ = (
+        "accounts",
+        "blocked",
+        "no_account",
+        "partners",
+        "policy",
+        "sequence",
+        "_accounts",
+        "_entries",
+        "_services",
+        "_stamped",
+        "_suffix",
+    )
 
     def __init__(self, policy: Policy, snapshot: Snapshot) -> None:
         self.sequence = snapshot.sequence  # read first: the maps are at least this new
         self.partners = snapshot.partners
         self.accounts = snapshot.accounts
+        self.policy = policy
         self.blocked, self.no_account = registry_decisions(policy)
         self._suffix = b',"snapshot":%d}' % self.sequence
         self._stamped: dict[int, bytes] = {}
+        # Partner entries are shared tuples (one per type and status): cache per entry and code.
+        self._services: dict[int, dict[str, bytes]] = {}
+        self._accounts: dict[int, dict[str, bytes]] = {}
+        self._entries: list[tuple[str | None, str]] = []
 
     def stamp(self, decision: Decision) -> bytes:
         """Return the decision's JSON with `"snapshot": N` (each distinct decision once)."""
         stamped = self._stamped.get(id(decision))
         if stamped is None:
             stamped = self._stamped[id(decision)] = decision.json[:-1] + self._suffix
+        return stamped
+
+    def service(self, partner_id: str, code: str) -> bytes:
+        """Return the stamped decision on a service for a partner given by id."""
+        entry = self.partners.get(partner_id, _MISSING)
+        found = self._services.get(id(entry), _EMPTY).get(code)
+        return found if found is not None else self._remember(self._services, entry, code)
+
+    def account(self, partner_id: str, code: str) -> bytes:
+        """Return the stamped decision on an account kind for a partner given by id."""
+        entry = self.partners.get(partner_id, _MISSING)
+        found = self._accounts.get(id(entry), _EMPTY).get(code)
+        return found if found is not None else self._remember(self._accounts, entry, code)
+
+    def _remember(
+        self, cache: dict[int, dict[str, bytes]], entry: tuple[str | None, str], code: str
+    ) -> bytes:
+        partner_type, status = entry
+        if cache is self._services:
+            decision = self.policy.decide_service(partner_type, code)  # checks the code too
+        else:
+            decision = self.policy.decide_account(partner_type, code)
+        stamped = self.stamp(self.blocked.get(status, decision))
+        self._entries.append(entry)  # keeps id(entry) from being reused during the response
+        cache.setdefault(id(entry), {})[code] = stamped
         return stamped
 
 
@@ -124,13 +171,16 @@ def _answer_one(policy: Policy, question: Question, live: Live | None) -> bytes:
     """Return the JSON of one question's decision, from the snapshot when it names an id."""
     kind = type(question)
     if kind is ServiceQuestion or kind is AccountQuestion:
-        if question.partner is None:  # type: ignore[union-attr]
+        partner = question.partner  # type: ignore[union-attr]
+        if partner is None:
             if question.partner_type is UNSET:  # type: ignore[union-attr]
                 raise _MismatchError("partner_type", "give partner_type or partner")
             return decide_one(policy, question).json
         if question.partner_type is not UNSET:  # type: ignore[union-attr]
             raise _MismatchError("partner", "give partner_type or partner, not both")
-        return _decide_partner(policy, question, _need(live))  # type: ignore[arg-type]
+        if kind is ServiceQuestion:
+            return _need(live).service(partner, question.service)  # type: ignore[union-attr]
+        return _need(live).account(partner, question.account)  # type: ignore[union-attr]
     if kind is ActionQuestion and _names_ids_only(question):  # type: ignore[arg-type]
         return _decide_live_action(policy, question, _need(live))  # type: ignore[arg-type]
     return decide_one(policy, question).json
@@ -140,17 +190,6 @@ def _need(live: Live | None) -> Live:
     if live is None:
         raise SnapshotUnavailableError("this question needs the registry snapshot")
     return live
-
-
-def _decide_partner(
-    policy: Policy, question: ServiceQuestion | AccountQuestion, live: Live
-) -> bytes:
-    partner_type, status = live.partners.get(question.partner, _MISSING)  # type: ignore[arg-type]
-    if type(question) is ServiceQuestion:
-        decision = policy.decide_service(partner_type, question.service)  # checks the code too
-    else:
-        decision = policy.decide_account(partner_type, question.account)  # type: ignore[union-attr]
-    return live.stamp(live.blocked.get(status, decision))
 
 
 def _decide_transition(policy: Policy, question: TransitionQuestion) -> Decision:
