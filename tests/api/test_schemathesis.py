@@ -7,11 +7,14 @@ schema. The decision plane's paths (answered before Django) are tested in tests/
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from devcenter.api_support.openapi import DECISION_PLANE_TAG, committed_path
@@ -30,6 +33,20 @@ CHECKS = [
 ]
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Keep Django from closing the test's connection after each in-process request.
+
+    Django's own test client does the same; schemathesis calls the WSGI app directly, and on
+    PostgreSQL closing the connection would end the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
