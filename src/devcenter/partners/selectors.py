@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
 from django.db.models import Q, QuerySet
 
 from devcenter.errors import NotFoundError
@@ -19,7 +19,7 @@ def is_platform_user(user: Any) -> bool:
     """Return whether `user` is a platform user: active, with a verified primary e-mail."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return EmailAddress.objects.filter(user=user, verified=True, primary=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, verified=True, primary=True).exists())
 
 
 def partner_get(*, public_id: str) -> Partner:
