@@ -6,8 +6,15 @@ are answered from memory, everything else goes to Django.
 """
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# WhiteNoise answers static files with a synchronous file iterator; Django's ASGI handler
+# consumes it in a worker thread (correct, just not zero-copy) and warns on every file.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devcenter.settings")
 
