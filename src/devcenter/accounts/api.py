@@ -1,5 +1,7 @@
 """The accounts part of the registry API: a partner's accounts and its test accounts."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -24,7 +26,9 @@ def account_list(request: HttpRequest, partner_id: str) -> QuerySet[PlatformAcco
 
 @router.post("/partners/{partner_id}/test-accounts", response={201: AccountOut, **errors(409, 413)})
 @idempotent
-def test_account_create(request: HttpRequest, partner_id: str, payload: TestAccountIn) -> Status:
+def test_account_create(
+    request: HttpRequest, partner_id: str, payload: TestAccountIn
+) -> Status[Any]:
     """Create a partner test account (certified partners, up to the configured limit)."""
     account = services.test_account_create(
         partner_id=partner_id, display_name=payload.display_name, by=user_of(request)

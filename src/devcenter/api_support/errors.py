@@ -106,7 +106,9 @@ class InternalError(DomainError):
     status = 500
 
 
-def api_error(kind: type[DomainError], code: ApiErrorCode, *, field: str | None = None):
+def api_error(
+    kind: type[DomainError], code: ApiErrorCode, *, field: str | None = None
+) -> DomainError:
     """Return the `kind` error for one of the API's own codes, with both messages."""
     ja, en = MESSAGES[code]
     return kind(code, ja, en, field=field)

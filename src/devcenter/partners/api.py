@@ -1,5 +1,7 @@
 """The partners part of the registry API: registration, cards, entitlements, staff search."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -26,7 +28,9 @@ STAFF_SEARCH_LIMIT = 50
 
 @router.post("/partners/corporate-general", response={201: PartnerOut, **errors(409, 413)})
 @idempotent
-def partner_register_corporate_general(request: HttpRequest, payload: CorporateDetailsIn):
+def partner_register_corporate_general(
+    request: HttpRequest, payload: CorporateDetailsIn
+) -> Status[Any]:
     """Register a corporation as a general partner (instant, limited); the caller is owner."""
     partner = services.partner_register_corporate_general(
         user=user_of(request), details=payload.details()
@@ -36,7 +40,7 @@ def partner_register_corporate_general(request: HttpRequest, payload: CorporateD
 
 @router.post("/partners/individual", response={201: PartnerOut, **errors(409, 413)})
 @idempotent
-def partner_register_individual(request: HttpRequest, payload: IndividualIn):
+def partner_register_individual(request: HttpRequest, payload: IndividualIn) -> Status[Any]:
     """Register the caller (a platform user) as an individual partner."""
     partner = services.partner_register_individual(
         user=user_of(request), registration_name=payload.registration_name
@@ -57,7 +61,7 @@ def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
 
 
 @router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors()})
-def partner_entitlements(request: HttpRequest, partner_id: str) -> dict:
+def partner_entitlements(request: HttpRequest, partner_id: str) -> dict[str, Any]:
     """Return every service and account with today's decision and the paths that unlock it."""
     partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
     entitlements = selectors.partner_entitlements(partner=partner)
@@ -73,7 +77,7 @@ def partner_entitlements(request: HttpRequest, partner_id: str) -> dict:
 
 @router.post("/partners/{partner_id}/cards", response={201: CardOut, **errors(409, 413)})
 @idempotent
-def card_register(request: HttpRequest, partner_id: str, payload: CardIn) -> Status:
+def card_register(request: HttpRequest, partner_id: str, payload: CardIn) -> Status[Any]:
     """Register a card by its provider token (a verified card: `individual_card`)."""
     card = services.card_register(partner_id=partner_id, token=payload.token, by=user_of(request))
     return Status(201, card)
@@ -90,7 +94,9 @@ class PartnerSearchIn(Schema):
 
 
 @router.get("/staff/partners", response={200: list[PartnerOut], **errors()}, tags=["staff"])
-def staff_partner_search(request: HttpRequest, filters: Query[PartnerSearchIn]):
+def staff_partner_search(
+    request: HttpRequest, filters: Query[PartnerSearchIn]
+) -> QuerySet[Partner]:
     """Search partners by registration or legal name, public id or corporate number (staff)."""
     require_staff(request)
     return _partner_search(filters.q)[:STAFF_SEARCH_LIMIT]

@@ -1,5 +1,7 @@
 """The reviews part of the registry API: certification applications, documents, staff review."""
 
+from typing import Any
+
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -40,7 +42,7 @@ def application_submit_new(
     payload: Form[CorporateDetailsIn],
     registry_certificate: File[UploadedFile],
     application_form: File[UploadedFile],
-) -> Status:
+) -> Status[Any]:
     """Apply for certification as a new corporation (a pending partner until approved)."""
     application = services.application_submit_new(
         user=user_of(request),
@@ -60,7 +62,7 @@ def application_submit_upgrade(
     partner_id: str,
     registry_certificate: File[UploadedFile],
     application_form: File[UploadedFile],
-) -> Status:
+) -> Status[Any]:
     """Apply for certification for an existing partner (a general partner upgrading)."""
     application = services.application_submit_upgrade(
         user=user_of(request),
