@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
@@ -99,18 +99,4 @@ def staff_partner_search(
 ) -> QuerySet[Partner]:
     """Search partners by registration or legal name, public id or corporate number (staff)."""
     require_staff(request)
-    return _partner_search(filters.q)[:STAFF_SEARCH_LIMIT]
-
-
-def _partner_search(q: str) -> QuerySet[Partner]:
-    # TODO(registry helper): move to `partners.selectors.partner_search(*, q)` when it exists.
-    partners = Partner.objects.order_by("-created_at", "-pk")
-    q = q.strip()
-    if not q:
-        return partners
-    return partners.filter(
-        Q(registration_name__icontains=q)
-        | Q(legal_name__icontains=q)
-        | Q(public_id=q)
-        | Q(corporate_number=q)
-    )
+    return selectors.partner_search(q=filters.q)[:STAFF_SEARCH_LIMIT]
