@@ -47,14 +47,13 @@ def test_missing_field_is_invalid_field(dev):
     }
 
 
-def test_unregistered_organisation_is_refused_with_the_policy_code(dev):
+def test_general_registration_does_not_need_legal_registration(dev):
+    """Spec §4: only certification needs 法人登記; a general partner is issued at once."""
     response = dev.post(
         "/partners/corporate-general", asdict(corporate_details(legal_entity_registered=False))
     )
 
-    assert response.status_code in {201, 409}  # the policy decides; never a 500
-    if response.status_code == 409:
-        assert not Partner.objects.exists()
+    assert response.status_code == 201
 
 
 def test_without_credentials_is_401(anonymous):

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "devcenter.staff.middleware.StaffMfaMiddleware",  # the admin only after a TOTP log-in
+    "devcenter.api_support.snapshot.SnapshotHeaderMiddleware",  # read-your-write for decisions
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
