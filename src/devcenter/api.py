@@ -24,7 +24,7 @@ from devcenter.reviews.api import staff_router as reviews_staff_router
 class RegistryApi(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         """Name each operation after its handler (`partner_detail`, `staff_approve`, …)."""
-        return operation.view_func.__name__
+        return str(operation.view_func.__name__)
 
 
 api = RegistryApi(

@@ -23,7 +23,10 @@ django_application = get_asgi_application()
 from devcenter.apikeys.signals import on_keys_changed  # noqa: E402 (after Django is set up)
 from devcenter.decision_plane.app import DecisionPlane, bare_endpoint_enabled  # noqa: E402
 
-application = DecisionPlane(django_application, bare_endpoint=bare_endpoint_enabled())
+application = DecisionPlane(
+    django_application,  # type: ignore[arg-type]  # Django's stubs type `scope` as dict
+    bare_endpoint=bare_endpoint_enabled(),
+)
 on_keys_changed.append(application.keyring.mark_stale)
 
 from devcenter.audit.hooks import on_audit_appended  # noqa: E402

@@ -92,7 +92,8 @@ class PortalSession(SessionAuth):
 
 def caller_of(request: HttpRequest) -> Caller:
     """Return the authenticated caller of `request`."""
-    return request.auth  # type: ignore[attr-defined]
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    return caller
 
 
 def user_of(request: HttpRequest) -> Any:

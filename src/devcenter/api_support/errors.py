@@ -9,6 +9,7 @@ anything unexpected into a logged `internal_error` as the last resort.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -207,16 +208,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
         logger.exception("unexpected error in %s %s", request.method, request.path)
         return error_response(api, request, api_error(InternalError, ApiErrorCode.INTERNAL_ERROR))
 
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    for too_large in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
-        api.add_exception_handler(too_large, on_too_large)
-    api.add_exception_handler(MultiPartParserError, on_unreadable)
-    api.add_exception_handler(UnreadablePostError, on_unreadable)
-    api.add_exception_handler(Exception, on_unexpected)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (DomainError, on_domain_error),
+        (ValidationError, on_validation),
+        (AuthenticationError, on_authentication),
+        (HttpError, on_http_error),
+        (Http404, on_not_found),
+        (RequestDataTooBig, on_too_large),
+        (TooManyFieldsSent, on_too_large),
+        (TooManyFilesSent, on_too_large),
+        (MultiPartParserError, on_unreadable),
+        (UnreadablePostError, on_unreadable),
+        (Exception, on_unexpected),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)
 
 
 def json_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

@@ -198,7 +198,9 @@ def openapi_document() -> dict[str, Any]:
     """Return the whole API's OpenAPI document as a plain dict."""
     from devcenter.api import api
 
-    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix=PATH_PREFIX)))
+    document: dict[str, Any] = json.loads(
+        json.dumps(api.get_openapi_schema(path_prefix=PATH_PREFIX))
+    )
     document["paths"] = {**DECISION_PLANE_PATHS, **document["paths"]}
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(DECISION_PLANE_SCHEMAS)

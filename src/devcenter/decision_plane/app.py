@@ -151,7 +151,7 @@ class DecisionPlane:
 def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            return str(value, "latin-1")
     return ""
 
 

@@ -24,31 +24,31 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     pass
 
 
-class ServiceQuestion(_Strict, tag="service", tag_field="kind"):
+class ServiceQuestion(_Strict, tag="service", tag_field="kind", frozen=True):
     service: str
     partner_type: str | None | msgspec.UnsetType = UNSET  # null: not registered
     partner: str | None = None  # a registry id (ptn_…) instead of a type
 
 
-class AccountQuestion(_Strict, tag="account", tag_field="kind"):
+class AccountQuestion(_Strict, tag="account", tag_field="kind", frozen=True):
     account: str
     partner_type: str | None | msgspec.UnsetType = UNSET
     partner: str | None = None
 
 
-class TransitionQuestion(_Strict, tag="transition", tag_field="kind"):
+class TransitionQuestion(_Strict, tag="transition", tag_field="kind", frozen=True):
     to: str
     from_: str | None = msgspec.field(name="from")
     facts: dict[str, bool] = {}
 
 
-class ActorIn(_Strict):
+class ActorIn(_Strict, frozen=True):
     id: str
     account: str | None = None  # None: an account id, resolved from the snapshot
     partner: str | None = None
 
 
-class TargetIn(_Strict):
+class TargetIn(_Strict, frozen=True):
     """An account (`type` may be left out) or a community; `answer` checks the fields per type.
 
     One struct rather than a tagged union, because a target given by id alone has no tag.
@@ -61,7 +61,7 @@ class TargetIn(_Strict):
     support_app_partner: str | None = None  # community targets
 
 
-class ActionQuestion(_Strict, tag="action", tag_field="kind"):
+class ActionQuestion(_Strict, tag="action", tag_field="kind", frozen=True):
     action: str
     actor: ActorIn
     target: TargetIn
@@ -71,7 +71,7 @@ class ActionQuestion(_Strict, tag="action", tag_field="kind"):
 Question = ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuestion
 
 
-class DecisionsBody(_Strict):
+class DecisionsBody(_Strict, frozen=True):
     requests: Annotated[list[Question], msgspec.Meta(max_length=MAX_REQUESTS)]
     # Answer only once the snapshot has reached this audit sequence (read your own write).
     min_snapshot: Annotated[int, msgspec.Meta(ge=0)] | None = None

@@ -7,6 +7,8 @@ certification).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
@@ -22,26 +24,28 @@ from devcenter.partners.models import Card, Membership, Partner
 from devcenter.staff.admin_base import StaffReadOnlyAdmin, StaffReadOnlyInline, call_service
 from devcenter.staff.forms import PartnerStatusForm
 
-CARD_FIELDS = ["public_id", "brand", "last4", "exp_month", "exp_year", "status", "created_at"]
+CARD_FIELDS = ("public_id", "brand", "last4", "exp_month", "exp_year", "status", "created_at")
 
 
 class MembershipInline(StaffReadOnlyInline):
     model = Membership
-    fields = ["user", "role", "created_at"]
+    fields = ("user", "role", "created_at")
     readonly_fields = fields
 
 
 class CardInline(StaffReadOnlyInline):
     model = Card
     fields = CARD_FIELDS
-    readonly_fields = fields
+    readonly_fields = CARD_FIELDS
 
 
 def _status_action(
     admin_obj: PartnerAdmin, request: HttpRequest, queryset: QuerySet[Partner], verb: str
 ) -> HttpResponse | None:
     """Ask for a reason, then call `partner_<verb>` for each selected partner."""
-    service = {"suspend": services.partner_suspend, "restore": services.partner_restore}[verb]
+    service: Callable[..., Partner] = (
+        services.partner_suspend if verb == "suspend" else services.partner_restore
+    )
     form = PartnerStatusForm(request.POST if "reason" in request.POST else None)
     if not form.is_valid():
         context = {
@@ -53,13 +57,12 @@ def _status_action(
             "opts": admin_obj.model._meta,
         }
         return TemplateResponse(request, "staff/partner_status_action.html", context)
+    reason = form.cleaned_data["reason"]
     for partner in queryset:
         call_service(
             request,
-            lambda p=partner: service(
-                partner_id=p.public_id,
-                actor=actor_of(request.user),
-                reason=form.cleaned_data["reason"],
+            partial(
+                service, partner_id=partner.public_id, actor=actor_of(request.user), reason=reason
             ),
             success=f"{partner.public_id}: {_('done')}",
         )

@@ -127,7 +127,7 @@ TEMPLATES = [
     },
 ]
 
-# ---------------------------------------------------------------- sign-up, log-in, MFA (django-allauth)
+# ---------------------------------------------------- sign-up, log-in, MFA (django-allauth)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -139,7 +139,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "devcenter"
 LOGIN_REDIRECT_URL = "/"
-EMAIL_BACKEND = os.environ.get("DEVCENTER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "DEVCENTER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEVCENTER_FROM_EMAIL", "devcenter@localhost")
 
 # ---------------------------------------------------------------- partner registry
