@@ -4,23 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AccountKind(models.TextChoices):
-    """The policy file's accounts (a test keeps the two lists equal)."""
-
-    PARTNER_ACCOUNT = (
-        "partner_account",
-        _("Partner account"),
-    )  # certified partners; "mixiパートナー" emblem
-    PARTNER_TEST_ACCOUNT = (
-        "partner_test_account",
-        _("Partner test account"),
-    )  # certified partners' sandbox
-    USER_ACCOUNT = "user_account", _("User account")  # an individual partner's own user account
-    GENERAL_PARTNER_ACCOUNT = (
-        "general_partner_account",
-        _("General partner account"),
-    )  # invisible, restricted
+# Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.accounts.choices import AccountKind as AccountKind
 
 
 class AccountStatus(models.TextChoices):

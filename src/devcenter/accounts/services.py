@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from devcenter.accounts.errors import AccountErrorCode, account_error
 from devcenter.accounts.models import AccountKind, AccountStatus, PlatformAccount
-from devcenter.audit.models import AuditEventType
+from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.selectors import partner_is_suspended, partner_lock_for

@@ -4,11 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ApiKeyScope(models.TextChoices):
-    DECISIONS = "decisions", _("Decisions")  # platform services calling POST /api/v1/decisions
-    DEVELOPER = "developer", _("Developer")  # a partner's own API access, bound to a user
-    STAFF = "staff", _("Staff")  # platform staff tooling, bound to a staff user
+# Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.apikeys.choices import ApiKeyScope as ApiKeyScope
 
 
 class ApiKey(models.Model):

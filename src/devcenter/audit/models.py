@@ -3,47 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AuditEventType(models.TextChoices):
-    PARTNER_REGISTERED = "partner.registered", _("Partner registered")  # a new partner (any kind)
-    PARTNER_TYPE_CHANGED = "partner.type_changed", _("Partner type changed")  # a move between types
-    PARTNER_UPDATED = "partner.updated", _("Partner details updated")  # names, contact, address
-    PARTNER_SUSPENDED = (
-        "partner.suspended",
-        _("Partner suspended"),
-    )  # allowed nothing until restored
-    PARTNER_RESTORED = "partner.restored", _("Partner restored")  # suspension lifted
-    MEMBER_ADDED = "member.added", _("Member added")  # a user may act for the partner
-    MEMBER_REMOVED = "member.removed", _("Member removed")  # that user no longer may
-    CARD_REGISTERED = "card.registered", _("Card registered")  # verified by the card verifier
-    CARD_FAILED = "card.failed", _("Card verification failed")  # refused by the verifier
-    CARD_REMOVED = "card.removed", _("Card removed")  # removed by the partner
-    CARD_EXPIRED = "card.expired", _("Card expired")  # applied by `devcenter cards expire`
-    ACCOUNT_CREATED = "account.created", _("Platform account created")  # any account kind
-    ACCOUNT_DELETED = "account.deleted", _("Platform account deleted")  # e.g. a test account
-    APPLICATION_SUBMITTED = (
-        "application.submitted",
-        _("Application submitted"),
-    )  # new or resubmitted
-    APPLICATION_IN_REVIEW = "application.in_review", _("Application taken into review")  # by staff
-    APPLICATION_IDENTITY_CONFIRMED = (
-        "application.identity_confirmed",
-        _("Identity confirmed"),
-    )  # contact made
-    APPLICATION_APPROVED = "application.approved", _("Application approved")  # partner certified
-    APPLICATION_REJECTED = "application.rejected", _("Application rejected")  # with a reason
-    APPLICATION_NEEDS_INFO = (
-        "application.needs_info",
-        _("More information requested"),
-    )  # what is missing
-    APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")  # by the applicant
-    DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")  # registry certificate / form
-    DOCUMENT_PURGED = (
-        "document.purged",
-        _("Document deleted after retention"),
-    )  # personal data removed
-    APIKEY_CREATED = "apikey.created", _("API key created")  # name and scope, never the secret
-    APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
+# Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.audit.choices import AuditEventType as AuditEventType
 
 
 class AuditEvent(models.Model):

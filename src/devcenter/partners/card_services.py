@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from devcenter.audit.models import AuditEventType
+from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import SYSTEM, actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.cards import (

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.partners.choices import PartnerStatus as PartnerStatus
+
 
 class PartnerType(models.TextChoices):
     """The policy file's partner types (a test keeps the two lists equal)."""
@@ -20,15 +23,6 @@ class PartnerType(models.TextChoices):
 class PartnerKind(models.TextChoices):
     CORPORATE = "corporate", _("Corporate")  # a corporation or other organisation
     INDIVIDUAL = "individual", _("Individual")  # one platform user
-
-
-class PartnerStatus(models.TextChoices):
-    PENDING = (
-        "pending",
-        _("Pending certification"),
-    )  # applied for certification directly; no type yet
-    ACTIVE = "active", _("Active")  # has a type and its services
-    SUSPENDED = "suspended", _("Suspended")  # allowed nothing until restored
 
 
 class Partner(models.Model):

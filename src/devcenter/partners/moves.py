@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from devcenter.audit.models import AuditEventType
+from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import audit_record
 from devcenter.errors import ConflictError
 from devcenter.partners.models import Partner, PartnerStatus

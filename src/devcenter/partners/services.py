@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from devcenter.accounts.models import AccountKind
+from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed
-from devcenter.audit.models import AuditEventType
+from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from devcenter.partners.card_services import card_register, card_remove, cards_expire

@@ -20,11 +20,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from devcenter.audit.models import AuditEventType
+from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError
+from devcenter.partners.choices import PartnerStatus
 from devcenter.partners.errors import PartnerErrorCode, partner_error
-from devcenter.partners.models import PartnerStatus
 from devcenter.partners.selectors import partner_for_user
 from devcenter.partners.services import (
     CorporateDetails,

@@ -1,0 +1,20 @@
+"""The partners app's choice enums other apps need (values are stored; labels are shown).
+
+They live here, not in `devcenter.partners.models`, so other apps can use them without
+importing the models (the import contracts in pyproject.toml forbid that);
+`devcenter.partners.models` re-exports them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnerStatus(models.TextChoices):
+    PENDING = (
+        "pending",
+        _("Pending certification"),
+    )  # applied for certification directly; no type yet
+    ACTIVE = "active", _("Active")  # has a type and its services
+    SUSPENDED = "suspended", _("Suspended")  # allowed nothing until restored
