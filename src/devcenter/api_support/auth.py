@@ -14,8 +14,8 @@ from ninja.security import SessionAuth
 from ninja.security.http import HttpBearer
 
 from devcenter.api_support.errors import ApiErrorCode, UnauthorizedError, api_error
-from devcenter.apikeys.models import ApiKey, ApiKeyScope
-from devcenter.apikeys.selectors import hash_key
+from devcenter.apikeys.choices import ApiKeyScope
+from devcenter.apikeys.selectors import apikey_by_raw_key
 from devcenter.apikeys.services import apikey_touch
 from devcenter.errors import ForbiddenError
 
@@ -54,19 +54,14 @@ class ApiKeyBearer(HttpBearer):
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller:
-        secret_hash = hash_key(token)
-        key = (
-            ApiKey.objects.select_related("user")
-            .filter(secret_hash=secret_hash, revoked_at__isnull=True)
-            .first()
-        )
+        key = apikey_by_raw_key(token)
         if key is None:
             raise api_error(UnauthorizedError, ApiErrorCode.UNAUTHORIZED)
         if key.scope not in API_SCOPES:
             raise api_error(ForbiddenError, ApiErrorCode.INSUFFICIENT_SCOPE)
         if key.user is None or not key.user.is_active:
             raise api_error(UnauthorizedError, ApiErrorCode.UNAUTHORIZED)
-        apikey_touch(secret_hash=secret_hash)
+        apikey_touch(secret_hash=key.secret_hash)
         request.user = key.user
         return Caller(user=key.user, key_name=key.name, key_scope=key.scope)
 

@@ -25,6 +25,15 @@ def apikey_list() -> QuerySet[ApiKey]:
     return ApiKey.objects.select_related("user").order_by("name")
 
 
+def apikey_by_raw_key(raw: str) -> ApiKey | None:
+    """Return the key that is not revoked whose secret is ``raw``, with its user, or None."""
+    return (
+        ApiKey.objects.select_related("user")
+        .filter(secret_hash=hash_key(raw), revoked_at__isnull=True)
+        .first()
+    )
+
+
 def apikey_get(*, name: str) -> ApiKey | None:
     return ApiKey.objects.filter(name=name).first()
 
