@@ -43,6 +43,11 @@ def applications_of_partner(*, partner: Any) -> QuerySet[CertificationApplicatio
     return CertificationApplication.objects.filter(partner=partner).order_by("-submitted_at", "-pk")
 
 
+def application_get(*, pk: int | str) -> CertificationApplication | None:
+    """Return the application with primary key `pk` (the staff console's admin URLs), or None."""
+    return CertificationApplication.objects.filter(pk=pk).first()
+
+
 def application_for_user(*, user: Any, application_id: str) -> CertificationApplication:
     """Return the application if `user` is a member of its partner or staff; else NotFound."""
     application = (

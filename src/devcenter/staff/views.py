@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from devcenter.errors import DomainError
 from devcenter.reviews import selectors, services
-from devcenter.reviews.models import CertificationApplication
 from devcenter.staff.admin_base import call_service
 from devcenter.staff.forms import EmptyForm, NoteForm, RejectForm
 
@@ -82,7 +80,9 @@ REVIEW_ACTIONS: dict[str, ReviewAction] = {
 @require_POST
 def application_review_action(request: HttpRequest, object_id: str, action: str) -> HttpResponse:
     """Run one review action on the application, then go back to its page with a message."""
-    application = get_object_or_404(CertificationApplication, pk=object_id)
+    application = selectors.application_get(pk=object_id)
+    if application is None:
+        raise Http404
     review_action = REVIEW_ACTIONS.get(action)
     if review_action is None:
         raise Http404
