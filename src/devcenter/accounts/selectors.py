@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -22,6 +22,21 @@ def accounts_of_partner(
     if not include_deleted:
         accounts = accounts.filter(status=AccountStatus.ACTIVE)
     return accounts.order_by("created_at", "pk")
+
+
+def account_snapshot_rows(
+    **lookup: Any,
+) -> QuerySet[PlatformAccount, tuple[str, str, str, str]]:
+    """Return `(public_id, kind, partner public id, status)` of the matching accounts, unordered.
+
+    Deleted accounts included (filter with `.exclude(status=...)`). The decision plane's snapshot
+    reads (and streams, with `.iterator()`) the registry with it.
+    """
+    return (
+        PlatformAccount.objects.filter(**lookup)
+        .order_by()
+        .values_list("public_id", "kind", "partner__public_id", "status")
+    )
 
 
 def account_get(*, public_id: str) -> PlatformAccount:

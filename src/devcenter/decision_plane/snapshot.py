@@ -23,6 +23,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -295,24 +299,19 @@ class AuditListener(threading.Thread):
 # -- reads (the two tables the decisions need) -------------------------------------------
 
 
-def _partner_rows(**lookup: object):  # type: ignore[no-untyped-def]
-    from devcenter.partners.models import Partner
-
-    return (
-        Partner.objects.filter(**lookup)
-        .order_by()
-        .values_list("public_id", "partner_type", "status")
-    )
+# Imported when called, like every Django read in this module.
 
 
-def _account_rows(**lookup: object):  # type: ignore[no-untyped-def]
-    from devcenter.accounts.models import PlatformAccount
+def _partner_rows(**lookup: object) -> QuerySet[Any, tuple[str, str | None, str]]:
+    from devcenter.partners.selectors import partner_snapshot_rows
 
-    return (
-        PlatformAccount.objects.filter(**lookup)
-        .order_by()
-        .values_list("public_id", "kind", "partner__public_id", "status")
-    )
+    return partner_snapshot_rows(**lookup)
+
+
+def _account_rows(**lookup: object) -> QuerySet[Any, tuple[str, str, str, str]]:
+    from devcenter.accounts.selectors import account_snapshot_rows
+
+    return account_snapshot_rows(**lookup)
 
 
 def _intern(value: str | None) -> str | None:

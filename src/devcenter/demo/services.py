@@ -27,7 +27,7 @@ from devcenter.accounts.services import test_account_create
 from devcenter.demo.samples import sample_pdf, sample_png
 from devcenter.partners.card_services import card_register
 from devcenter.partners.corporate_number import corporate_number_check_digit
-from devcenter.partners.models import Partner
+from devcenter.partners.selectors import partner_get_by_pk
 from devcenter.partners.services import (
     CorporateDetails,
     partner_register_corporate_general,
@@ -142,7 +142,7 @@ def _certified_corporation(staff: Any) -> DemoLogin:
         application_id=app_id, reviewer=staff, note="Demo: called the representative."
     )
     reviews.application_approve(application_id=app_id, reviewer=staff)
-    partner = Partner.objects.get(pk=application.partner_id)
+    partner = partner_get_by_pk(pk=application.partner_id)
     test_account_create(partner_id=partner.public_id, display_name="Demo test account", by=user)
     return DemoLogin("corporate_certified", user.email, password, partner.public_id)
 

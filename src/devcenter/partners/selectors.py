@@ -30,6 +30,14 @@ def partner_get(*, public_id: str) -> Partner:
     return partner
 
 
+def partner_get_by_pk(*, pk: int) -> Partner:
+    """Return the partner with this primary key; raise NotFoundError `partner_not_found`."""
+    partner = Partner.objects.filter(pk=pk).first()
+    if partner is None:
+        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
+    return partner
+
+
 def partner_lock(*, public_id: str) -> Partner:
     """Return the partner locked for update (inside the caller's transaction), or NotFound."""
     partner = Partner.objects.select_for_update().filter(public_id=public_id).first()
@@ -84,6 +92,18 @@ def partner_for_user(*, user: Any, public_id: str) -> Partner:
 def partners_of_user(*, user: Any) -> QuerySet[Partner]:
     """Return the partners `user` is a member of, newest first."""
     return Partner.objects.filter(memberships__user=user).distinct().order_by("-created_at")
+
+
+def partner_snapshot_rows(**lookup: Any) -> QuerySet[Partner, tuple[str, str | None, str]]:
+    """Return `(public_id, partner_type, status)` of the partners matching `lookup`, unordered.
+
+    The decision plane's snapshot reads (and streams, with `.iterator()`) the registry with it.
+    """
+    return (
+        Partner.objects.filter(**lookup)
+        .order_by()
+        .values_list("public_id", "partner_type", "status")
+    )
 
 
 def partner_search(*, q: str) -> QuerySet[Partner]:
