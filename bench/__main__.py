@@ -1,0 +1,106 @@
+"""`python -m bench [--quick]`: run benchmarks (a), (b) and (c) and print the summary table."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import signal
+import sys
+import time
+from dataclasses import replace
+from types import FrameType
+
+from bench import batch, inprocess, single
+from bench.machine import core_count, describe_idle
+from bench.report import Check, summary_table
+from bench.server import running_server
+from devcenter.policy import default_policy
+
+QUICK_SIZES = {
+    "a": inprocess.InProcessSize(pairs=20_000, casbin_pairs=500, repeats=2),
+    "b": batch.BatchSize(
+        requests_per_call=2_000,
+        connections_per_worker=1,
+        seconds=1.0,
+        max_calls=50,
+        in_process_repeats=1,
+    ),
+    "c": single.SingleSize(connections=4, wrk_threads=1, seconds=1.0, warmup_seconds=0.0),
+}
+FULL_SIZES = {"a": inprocess.InProcessSize(), "b": batch.BatchSize(), "c": single.SingleSize()}
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: a smoke run, figures meaningless"
+    )
+    parser.add_argument("--only", default="abc", help="which benchmarks to run (letters of abc)")
+    parser.add_argument(
+        "--workers", type=int, default=core_count(), help="server workers (default: cores)"
+    )
+    parser.add_argument(
+        "--client", choices=("auto", "wrk", "python"), default="auto", help="load generator of (c)"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args(argv)
+
+
+def stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM/SIGHUP into SystemExit, so the server is stopped on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def print_machine(workers: int, quick: bool) -> None:
+    """Print what the figures were measured on."""
+    print(
+        f"devcenter bench{' --quick (smoke run: figures not meaningful)' if quick else ''}\n"
+        f"machine: {core_count()} cores (nproc), {platform.machine()},"
+        f" Python {platform.python_version()}, {platform.system()} {platform.release()};"
+        f" server workers: {workers}\n",
+        flush=True,
+    )
+
+
+def run(options: argparse.Namespace) -> list[Check]:
+    """Run the chosen benchmarks in order and return all their checks."""
+    sizes = QUICK_SIZES if options.quick else FULL_SIZES
+    idle_seconds = 0.2 if options.quick else 1.0
+    policy = default_policy()
+    checks: list[Check] = []
+    if "a" in options.only:
+        print(describe_idle("(a)", idle_seconds))
+        checks += inprocess.run(policy, sizes["a"])
+        print()
+    if "b" not in options.only and "c" not in options.only:
+        return checks
+    with running_server(options.workers) as server:
+        print(f"server: devcenter serve on {server.base_url}, {server.workers} workers\n")
+        if "b" in options.only:
+            print(describe_idle("(b)", idle_seconds))
+            checks += batch.run(policy, server, sizes["b"])
+            print()
+        if "c" in options.only:
+            print(describe_idle("(c)", idle_seconds))
+            checks += single.run(server, replace(sizes["c"], client=options.client))
+            print()
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks, print the summary table; return the exit status."""
+    options = parse_arguments(argv)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
+    print_machine(options.workers, options.quick)
+    started = time.monotonic()
+    checks = run(options)
+    print(f"summary ({time.monotonic() - started:.0f} s)")
+    print(summary_table(checks), flush=True)
+    missed = [check for check in checks if check.passed is False]
+    return 1 if options.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

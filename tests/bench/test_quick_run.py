@@ -1,0 +1,37 @@
+"""`python -m bench --quick`: every benchmark runs in a tiny mode and prints its ratio lines."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+RATIO_LINES = [
+    r"ratio \(a\) decide_service / bare dict: [\d.]+ \(target >= 0\.25\) (PASS|FAIL)",
+    r"ratio \(a\) decide_service / pycasbin: [\d,]+x \(target >= 300x\) (PASS|FAIL)",
+    r"ratio \(b\) decisions/s / target: [\d.]+ \(target >= 1\.00\) (PASS|FAIL)",
+    r"ratio \(b\) end to end / in process x \d+: [\d.]+ \(no target\)",
+    r"ratio \(c\) decisions / bare req/s: [\d.]+ \(target >= 0\.60\) (PASS|FAIL)",
+    r"ratio \(c\) decisions p99: [\d.]+ ms \(target <= 5 ms\) (PASS|FAIL)",
+]
+
+
+def test_quick_run_prints_every_ratio_line_and_the_summary() -> None:
+    """The smoke run starts its own server, prints each ratio line and the table, exits 0."""
+    done = subprocess.run(  # noqa: S603 (our own benchmark, fixed arguments)
+        [sys.executable, "-m", "bench", "--quick"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for pattern in RATIO_LINES:
+        assert re.search(pattern, done.stdout), f"missing {pattern!r} in:\n{done.stdout}"
+    table = done.stdout.split("\nsummary (", 1)[-1]
+    assert table.count("PASS") + table.count("FAIL") == 5
+    assert "(c) decisions p99" in table
