@@ -10,11 +10,11 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, single
+from bench import batch, inprocess, registry, single
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
 from bench.server import running_server
-from devcenter.policy import default_policy
+from devcenter.policy import Policy, default_policy
 
 QUICK_SIZES = {
     "a": inprocess.InProcessSize(pairs=20_000, casbin_pairs=500, repeats=2),
@@ -36,7 +36,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: a smoke run, figures meaningless"
     )
-    parser.add_argument("--only", default="abc", help="which benchmarks to run (letters of abc)")
+    parser.add_argument(
+        "--only", default="abcd", help="which benchmarks to run (letters of abcd; d: registry)"
+    )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
     )
@@ -73,8 +75,20 @@ def run(options: argparse.Namespace) -> list[Check]:
         print(describe_idle("(a)", idle_seconds))
         checks += inprocess.run(policy, sizes["a"])
         print()
-    if "b" not in options.only and "c" not in options.only:
-        return checks
+    if "b" in options.only or "c" in options.only:
+        checks += run_against_server(options, sizes, idle_seconds, policy)
+    if "d" in options.only:
+        print(describe_idle("(d)", idle_seconds))
+        checks += registry.run(options.quick)
+        print()
+    return checks
+
+
+def run_against_server(
+    options: argparse.Namespace, sizes: dict, idle_seconds: float, policy: Policy
+) -> list[Check]:
+    """Run (b) and (c) against one `devcenter serve` of the stateless decision plane."""
+    checks: list[Check] = []
     with running_server(options.workers) as server:
         print(f"server: devcenter serve on {server.base_url}, {server.workers} workers\n")
         if "b" in options.only:

@@ -7,9 +7,9 @@
 3. registration writes per second on PostgreSQL (`partner_register_corporate_general`);
 4. the snapshot's memory per partner (tracemalloc).
 
-`run(quick)` prints its lines and returns them. The database work runs in child processes
-(`python -m bench.registry <task> …`), each with its own Django settings, so this process
-never sets Django up.
+`run(quick)` prints its lines and returns its check for the summary table. The database work
+runs in child processes (`python -m bench.registry <task> …`), each with its own Django
+settings, so this process never sets Django up.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.report import Check, check_at_least, rate
 from bench.server import (
     HOST,
     RunningServer,
@@ -116,14 +117,12 @@ def expected_live(live: list[dict], snapshot: int) -> list[dict]:
 # -- the parent: drives the children and the server -------------------------------------
 
 
-def run(quick: bool) -> list[str]:
-    """Run benchmark (d), print its lines as they come and return them."""
+def run(quick: bool) -> list[Check]:
+    """Run benchmark (d), print its lines as they come; return its check for the summary."""
     size = QUICK if quick else FULL
-    lines: list[str] = []
 
     def say(line: str) -> None:
         print(line, flush=True)
-        lines.append(line)
 
     say(f"(d) partner registry: {size.partners:,} partners, {PER_CALL:,} questions per call")
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-registry-") as directory:
@@ -136,7 +135,7 @@ def run(quick: bool) -> list[str]:
             f"  registry: {size.partners:,} partners bulk-inserted in {filled['seconds']:.1f} s"
             f" (SQLite, {var_dir.name})"
         )
-        ratio_lines(size, env, api_key, var_dir, say)
+        stateless, live = ratio_lines(size, env, api_key, var_dir, say)
         measured = child(env, "snapshot", size.partners, size.changes)
         say(
             f"  snapshot load: {measured['load_seconds']:.2f} s for {size.partners:,} partners;"
@@ -149,12 +148,20 @@ def run(quick: bool) -> list[str]:
             f" to write them; all seen: {measured['verified']})"
         )
     say(registration_line(size))
-    return lines
+    return [
+        check_at_least(
+            "(d) live / stateless over HTTP",
+            f"{rate(live)} ({size.partners:,} partners)",
+            rate(stateless),
+            live / stateless,
+            TARGET_RATIO,
+        )
+    ]
 
 
 def ratio_lines(
     size: RegistrySize, env: dict[str, str], api_key: str, var_dir: Path, say: Callable[[str], None]
-) -> None:
+) -> tuple[float, float]:
     """Measure live against stateless decisions over HTTP and report the ratio."""
     live, stateless = questions(PER_CALL, size.partners)
     live_body = json.dumps({"requests": live}, separators=(",", ":")).encode()
@@ -177,6 +184,7 @@ def ratio_lines(
     )
     verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
     say(f"  ratio live/stateless: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) {verdict}")
+    return best["stateless"], best["live"]
 
 
 def post(conn: http.client.HTTPConnection, body: bytes, api_key: str) -> tuple[int, bytes]:

@@ -15,6 +15,7 @@ RATIO_LINES = [
     r"ratio \(b\) end to end / in process x \d+: [\d.]+ \(no target\)",
     r"ratio \(c\) decisions / bare req/s: [\d.]+ \(target >= 0\.60\) (PASS|FAIL)",
     r"ratio \(c\) decisions p99: [\d.]+ ms \(target <= 5 ms\) (PASS|FAIL)",
+    r"ratio live/stateless: [\d.]+ \(target >= 0\.80\) (PASS|FAIL)",
 ]
 
 
@@ -33,5 +34,6 @@ def test_quick_run_prints_every_ratio_line_and_the_summary() -> None:
     for pattern in RATIO_LINES:
         assert re.search(pattern, done.stdout), f"missing {pattern!r} in:\n{done.stdout}"
     table = done.stdout.split("\nsummary (", 1)[-1]
-    assert table.count("PASS") + table.count("FAIL") == 5
+    assert table.count("PASS") + table.count("FAIL") == 6
     assert "(c) decisions p99" in table
+    assert "(d) live / stateless over HTTP" in table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -197,6 +198,10 @@ async def _lifespan(receive: Receive, send: Send, snapshot: Snapshot) -> None:
                 await snapshot.start()
             except Exception:
                 logger.exception("decision plane: snapshot not loaded at start-up")
+            # Django, the policy and the snapshot live as long as the process: keep the
+            # cyclic garbage collector from rescanning them on every collection (measured:
+            # about a fifth of a worker's time under 10,000-question calls).
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await snapshot.stop()

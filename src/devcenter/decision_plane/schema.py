@@ -20,7 +20,10 @@ UNSET = msgspec.UNSET
 MAX_REQUESTS = 10_000
 
 
-class _Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+# gc=False: decoded questions hold only strings, numbers and flat dicts of them, so they can
+# never be part of a reference cycle; not tracking them spares the cyclic collector ~10,000
+# objects per call.
+class _Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     pass
 
 
