@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.running_server import running_server, server_env
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -26,59 +21,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"devcenter serve exited early with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (loopback only)
-                return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"devcenter serve did not answer within {timeout:.0f} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server and anything it started (it leads its own process group)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """A `devcenter serve` on a free loopback port with a fresh SQLite in `tmp_path`."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {
-        "DEVCENTER_VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "devcenter.settings",
-    }
-    port = _free_port()
-    script = Path(sys.executable).with_name("devcenter")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "devcenter.cli"]
-    process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
-        [*command, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{base}/", process)
+    with running_server(server_env(tmp_path / "var")) as (base, _process):
         yield base
-    finally:
-        _stop(process)
 
 
 @pytest.mark.browser
