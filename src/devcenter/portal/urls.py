@@ -1,13 +1,39 @@
-"""Routes of the public portal."""
+"""Routes of the portal: the public landing page and the developer pages."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from devcenter.portal import views
+from devcenter.portal import partner_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("partners/", partner_views.partners, name="partners"),
+    path("partners/new/corporate/", partner_views.register_corporate, name="register_corporate"),
+    path("partners/new/individual/", partner_views.register_individual, name="register_individual"),
+    path("partners/new/certification/", partner_views.apply_new, name="apply_new"),
+    path("partners/<str:public_id>/", partner_views.partner, name="partner"),
+    path("partners/<str:public_id>/card/", partner_views.card_add, name="card_add"),
+    path(
+        "partners/<str:public_id>/card/<str:card_id>/remove/",
+        partner_views.card_delete,
+        name="card_remove",
+    ),
+    path(
+        "partners/<str:public_id>/test-accounts/",
+        partner_views.test_account_add,
+        name="test_account_add",
+    ),
+    path(
+        "partners/<str:public_id>/test-accounts/<str:account_id>/delete/",
+        partner_views.test_account_remove,
+        name="test_account_delete",
+    ),
+    path(
+        "partners/<str:public_id>/certification/",
+        partner_views.apply_upgrade,
+        name="apply_upgrade",
+    ),
 ]

@@ -1,0 +1,149 @@
+"""Read what the developer pages show: a user's partners and one partner at a glance.
+
+Each page calls one function here; it gathers the registry's selectors and picks the labels of
+one language. Every decision comes from the policy core (through `partner_entitlements`); this
+module only arranges the answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from devcenter.accounts.selectors import accounts_of_partner
+from devcenter.audit.selectors import audit_trail
+from devcenter.partners.selectors import (
+    partner_entitlements,
+    partner_for_user,
+    partners_of_user,
+    verified_card,
+)
+from devcenter.policy import Decision, Policy, default_policy
+from devcenter.reviews.selectors import applications_of_partner
+
+HISTORY_ROWS = 20  # the newest events the partner page shows
+CERTIFIED = "corporate_certified"
+TEST_ACCOUNT = "partner_test_account"
+INDIVIDUAL = "individual"
+CORPORATE = "corporate"
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """One partner of the user's list."""
+
+    public_id: str
+    registration_name: str
+    kind: str
+    type_label: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerList:
+    """The user's partners, and whether the user may still register as an individual."""
+
+    partners: tuple[PartnerRow, ...]
+    has_individual: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Entitlement:
+    """One service or account with today's decision, its reason and how to unlock it."""
+
+    code: str
+    label: str
+    allowed: bool
+    denial_code: str
+    reason: str
+    unlock: tuple[str, ...]  # each a readable sequence of steps; alternatives
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPage:
+    """Everything the partner page shows, in one language."""
+
+    partner: Any
+    type_label: str
+    services: tuple[Entitlement, ...]
+    accounts: tuple[Entitlement, ...]
+    platform_accounts: tuple[Any, ...]
+    card: Any
+    may_hold_test_accounts: bool
+    may_apply_for_certification: bool
+    latest_application: Any
+    history: tuple[Any, ...]
+
+
+def partner_list(*, user: Any, lang: str) -> PartnerList:
+    """Return the partners `user` is a member of, newest first, labelled in `lang`."""
+    policy = default_policy()
+    partners = list(partners_of_user(user=user))
+    return PartnerList(
+        partners=tuple(_row(policy, partner, lang) for partner in partners),
+        has_individual=any(p.kind == INDIVIDUAL and p.user_id == user.pk for p in partners),
+    )
+
+
+def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
+    """Return the partner page of `public_id`; NotFoundError unless `user` is a member or staff."""
+    policy = default_policy()
+    partner = partner_for_user(user=user, public_id=public_id)
+    entitlements = partner_entitlements(partner=partner)
+    accounts = _entitlements(policy, "account", entitlements.accounts, lang)
+    return PartnerPage(
+        partner=partner,
+        type_label=policy.label("partner_type", partner.partner_type).get(lang),
+        services=_entitlements(policy, "service", entitlements.services, lang),
+        accounts=accounts,
+        platform_accounts=tuple(accounts_of_partner(partner=partner)),
+        card=verified_card(partner=partner) if partner.kind == INDIVIDUAL else None,
+        may_hold_test_accounts=any(a.allowed for a in accounts if a.code == TEST_ACCOUNT),
+        # Offered to a corporation not yet certified; the reviews service asks the policy.
+        may_apply_for_certification=partner.kind == CORPORATE and partner.partner_type != CERTIFIED,
+        latest_application=applications_of_partner(partner=partner).first(),
+        history=tuple(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS]),
+    )
+
+
+def unlock_text(policy: Policy, decision: Decision, lang: str) -> tuple[str, ...]:
+    """Return each way to unlock `decision` as readable steps ("step → type → step → type")."""
+    return tuple(
+        " → ".join(
+            f"{policy.label('step', step.step).get(lang)}"
+            f" ({policy.label('partner_type', step.to).get(lang)})"
+            for step in path
+        )
+        for path in decision.unlock
+    )
+
+
+def _row(policy: Policy, partner: Any, lang: str) -> PartnerRow:
+    return PartnerRow(
+        public_id=partner.public_id,
+        registration_name=partner.registration_name,
+        kind=partner.kind,
+        type_label=policy.label("partner_type", partner.partner_type).get(lang),
+        status=partner.status,
+        status_label=str(partner.get_status_display()),
+    )
+
+
+def _entitlements(
+    policy: Policy, group: str, decisions: dict[str, Decision], lang: str
+) -> tuple[Entitlement, ...]:
+    return tuple(_entitlement(policy, group, code, d, lang) for code, d in decisions.items())
+
+
+def _entitlement(
+    policy: Policy, group: str, code: str, decision: Decision, lang: str
+) -> Entitlement:
+    return Entitlement(
+        code=code,
+        label=policy.label(group, code).get(lang),
+        allowed=decision.allowed,
+        denial_code="" if decision.allowed else decision.code,
+        reason="" if decision.allowed else decision.reason.get(lang),
+        unlock=unlock_text(policy, decision, lang),
+    )

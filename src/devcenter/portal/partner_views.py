@@ -1,0 +1,314 @@
+"""The developer pages: a user's partners, one partner at a glance, and the registration forms.
+
+Thin views: each parses its form, calls one service (a POST) or one selector (a page) and
+renders. A service's refusal (`DomainError`) is shown on the form with its code; a partner the
+user is not a member of is a 404, as if it did not exist. Every successful POST redirects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from devcenter.accounts.services import test_account_create, test_account_delete
+from devcenter.errors import DomainError, NotFoundError
+from devcenter.partners.services import (
+    card_register,
+    card_remove,
+    partner_register_corporate_general,
+    partner_register_individual,
+)
+from devcenter.portal.dashboard import partner_list, partner_page
+from devcenter.portal.forms import (
+    SANDBOX_TOKENS,
+    CardForm,
+    ConfirmForm,
+    CorporateDetailsForm,
+    DocumentsForm,
+    IndividualForm,
+    NewCertificationForm,
+    TestAccountForm,
+    add_domain_error,
+)
+from devcenter.portal.language import LANG_PARAM, with_page_language
+from devcenter.reviews.services import application_submit_new, application_submit_upgrade
+
+Call = Callable[[Any], Any]
+SANDBOX_VERIFIER = "devcenter.partners.cards.SandboxCardVerifier"
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a portal page with what the base template needs (the language switcher)."""
+    context |= {
+        "lang_param": LANG_PARAM,
+        "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
+    }
+    return render(request, template, context, status=status)
+
+
+def _submit(request: HttpRequest, form: forms.Form, call: Call, done: Any) -> Any:
+    """Call the service with the valid `form`; return its result, or None with the form's errors.
+
+    The refusal's HTTP status is kept on the form (`form.status`) for the re-rendered page. A
+    partner the user may not see raises Http404.
+    """
+    form.status = 422  # type: ignore[attr-defined]
+    if not form.is_valid():
+        return None
+    try:
+        result = call(form)
+    except NotFoundError as error:
+        if error.field is None and error.code == "partner_not_found":
+            raise Http404 from None
+        return _refused(form, error)
+    except DomainError as error:
+        return _refused(form, error)
+    messages.success(request, done)
+    return result
+
+
+def _refused(form: forms.Form, error: DomainError) -> None:
+    add_domain_error(form, error, translation.get_language())
+    form.status = error.status  # type: ignore[attr-defined]
+
+
+def _partner_url(public_id: str) -> str:
+    return reverse("portal:partner", args=[public_id])
+
+
+# ---------------------------------------------------------------- the list and the forms
+
+
+@login_required
+@with_page_language
+@require_safe
+def partners(request: HttpRequest) -> HttpResponse:
+    """List the user's partners with links to register more."""
+    listing = partner_list(user=request.user, lang=translation.get_language())
+    return _page(request, "portal/partners/list.html", {"listing": listing})
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    call: Call,
+    done: Any,
+    template: str,
+) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, template, {"form": form_class()})
+    form = form_class(request.POST, request.FILES)
+    result = _submit(request, form, call, done)
+    if result is None:
+        return _page(request, template, {"form": form}, status=form.status)  # type: ignore[attr-defined]
+    return redirect(_partner_url(result.public_id))
+
+
+@login_required
+@with_page_language
+@require_http_methods(["GET", "HEAD", "POST"])
+def register_corporate(request: HttpRequest) -> HttpResponse:
+    """Register a corporate general partner (instant) from the corporation's details."""
+    return _form_page(
+        request,
+        form_class=CorporateDetailsForm,
+        call=lambda form: partner_register_corporate_general(
+            user=request.user, details=form.details()
+        ),
+        done=_("The corporate general partner is registered."),
+        template="portal/partners/register_corporate.html",
+    )
+
+
+@login_required
+@with_page_language
+@require_http_methods(["GET", "HEAD", "POST"])
+def register_individual(request: HttpRequest) -> HttpResponse:
+    """Register the user as an individual partner."""
+    return _form_page(
+        request,
+        form_class=IndividualForm,
+        call=lambda form: partner_register_individual(
+            user=request.user, registration_name=form.cleaned_data["registration_name"]
+        ),
+        done=_("You are registered as an individual partner."),
+        template="portal/partners/register_individual.html",
+    )
+
+
+@login_required
+@with_page_language
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply_new(request: HttpRequest) -> HttpResponse:
+    """Apply for certification directly as a new corporation (details and two documents)."""
+    return _form_page(
+        request,
+        form_class=NewCertificationForm,
+        call=lambda form: (
+            application_submit_new(
+                user=request.user,
+                details=form.details(),
+                registry_certificate=form.cleaned_data["registry_certificate"],
+                application_form=form.cleaned_data["application_form"],
+            ).partner
+        ),
+        done=_("Your certification application is submitted. Staff will contact you."),
+        template="portal/partners/apply_new.html",
+    )
+
+
+# ---------------------------------------------------------------- one partner
+
+
+@login_required
+@with_page_language
+@require_safe
+def partner(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Show the partner at a glance: entitlements, accounts, card, application, history."""
+    return _partner_page(request, public_id)
+
+
+def _partner_page(
+    request: HttpRequest, public_id: str, bound: forms.Form | None = None, name: str = ""
+) -> HttpResponse:
+    try:
+        page = partner_page(user=request.user, public_id=public_id, lang=translation.get_language())
+    except NotFoundError:
+        raise Http404 from None
+    context: dict[str, Any] = {
+        "page": page,
+        "card_form": CardForm(),
+        "test_account_form": TestAccountForm(),
+        "documents_form": DocumentsForm(),
+        "confirm_form": ConfirmForm(),
+        "sandbox_tokens": SANDBOX_TOKENS,
+        "sandbox": settings.DEVCENTER_CARD_VERIFIER == SANDBOX_VERIFIER,
+    }
+    status = 200
+    if bound is not None:
+        context[name] = bound
+        status = getattr(bound, "status", 422)
+    return _page(request, "portal/partners/detail.html", context, status=status)
+
+
+def _partner_action(
+    request: HttpRequest,
+    public_id: str,
+    *,
+    form_class: type[forms.Form],
+    call: Call,
+    done: Any,
+    name: str,
+    anchor: str,
+) -> HttpResponse:
+    form = form_class(request.POST, request.FILES)
+    if _submit(request, form, call, done) is None:
+        return _partner_page(request, public_id, form, name)
+    return redirect(f"{_partner_url(public_id)}#{anchor}")
+
+
+@login_required
+@with_page_language
+@require_POST
+def card_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Register the card the payment provider tokenised."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=CardForm,
+        call=lambda form: card_register(
+            partner_id=public_id, token=form.cleaned_data["token"], by=request.user
+        ),
+        done=_("The card is registered."),
+        name="card_form",
+        anchor="card",
+    )
+
+
+@login_required
+@with_page_language
+@require_POST
+def card_delete(request: HttpRequest, public_id: str, card_id: str) -> HttpResponse:
+    """Remove the partner's card."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=ConfirmForm,
+        call=lambda form: card_remove(partner_id=public_id, card_id=card_id, by=request.user),
+        done=_("The card is removed."),
+        name="card_form",
+        anchor="card",
+    )
+
+
+@login_required
+@with_page_language
+@require_POST
+def test_account_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Create a partner test account."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=TestAccountForm,
+        call=lambda form: test_account_create(
+            partner_id=public_id,
+            display_name=form.cleaned_data["display_name"],
+            by=request.user,
+        ),
+        done=_("The test account is created."),
+        name="test_account_form",
+        anchor="test-accounts",
+    )
+
+
+@login_required
+@with_page_language
+@require_POST
+def test_account_remove(request: HttpRequest, public_id: str, account_id: str) -> HttpResponse:
+    """Delete a partner test account."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=ConfirmForm,
+        call=lambda form: test_account_delete(
+            partner_id=public_id, account_id=account_id, by=request.user
+        ),
+        done=_("The test account is deleted."),
+        name="test_account_form",
+        anchor="test-accounts",
+    )
+
+
+@login_required
+@with_page_language
+@require_POST
+def apply_upgrade(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Apply for certification with the two documents (a corporate general partner)."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=DocumentsForm,
+        call=lambda form: application_submit_upgrade(
+            user=request.user,
+            partner_id=public_id,
+            registry_certificate=form.cleaned_data["registry_certificate"],
+            application_form=form.cleaned_data["application_form"],
+        ),
+        done=_("Your certification application is submitted. Staff will contact you."),
+        name="documents_form",
+        anchor="certification",
+    )
