@@ -66,10 +66,19 @@ class NewCertificationForm(CorporateDetailsForm, DocumentsForm):
     """A new corporation's certification application: its details and the two documents."""
 
 
+class NoEchoInput(forms.TextInput):
+    """A text input that never renders the value back: a card number typed by mistake must not
+    reappear in the page (nor in its caches)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class CardForm(forms.Form):
     token = forms.CharField(
         label=_("Card token"),
         max_length=200,
+        widget=NoEchoInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("The token the payment provider returned; never the card number."),
     )
 
