@@ -172,7 +172,7 @@ def test_a_corporate_partner_may_not_register_a_card(client_in: Client, general:
 
 
 def test_remove_card(client_in: Client, user: Any, individual: Any) -> None:
-    card = card_register(partner_id=individual.public_id, token="tok_visa", by=user)
+    card = card_register(partner_id=individual.public_id, token="tok_visa", by=user)  # noqa: S106
 
     response = client_in.post(url(individual, f"card/{card.public_id}/remove/"))
 
@@ -251,7 +251,9 @@ def test_general_partner_applies_for_certification(client_in: Client, general: A
 
 
 def test_a_missing_document_is_shown_on_its_field(client_in: Client, general: Any) -> None:
-    response = client_in.post(url(general, "certification/"), {"registry_certificate": pdf_upload()})
+    response = client_in.post(
+        url(general, "certification/"), {"registry_certificate": pdf_upload()}
+    )
 
     assert response.status_code == 422
     assert response.context["documents_form"].errors["application_form"]

@@ -117,9 +117,7 @@ def test_a_wrong_check_digit_is_shown_on_the_corporate_number_with_its_code(
     number = corporate_number()
     wrong = str((int(number[0]) + 1) % 10) + number[1:]
 
-    response = client_in.post(
-        f"{CORPORATE}?lang={lang}", corporate_form(corporate_number=wrong)
-    )
+    response = client_in.post(f"{CORPORATE}?lang={lang}", corporate_form(corporate_number=wrong))
 
     assert response.status_code == 422
     form = response.context["form"]
