@@ -1,0 +1,78 @@
+"""A developer in a real browser against `devcenter serve`: log in, register as an individual
+partner, register the sandbox card `tok_visa`, and see the Graph API turn from – to ○."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.portal.test_landing_browser import CHROMIUM_ARGS
+from tests.running_server import devcenter_command, running_server, server_env
+
+EMAIL = "dev@example.com"
+PASSWORD = "a-long-sandbox-passphrase-42"  # noqa: S105 (a throwaway user of a temporary DB)
+CREATE_USER = f"""
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+user = get_user_model().objects.create_user(username="dev", email="{EMAIL}", password="{PASSWORD}")
+EmailAddress.objects.create(user=user, email="{EMAIL}", verified=True, primary=True)
+"""
+
+
+@pytest.fixture
+def server_with_user(tmp_path: Path) -> Iterator[str]:
+    """A `devcenter serve` on a fresh SQLite holding one verified (platform) user."""
+    env = server_env(tmp_path / "var")
+    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", CREATE_USER]):
+        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
+    with running_server(env) as (base, _process):
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_individual_registers_a_card_and_gets_the_graph_api(
+    server_with_user: str, chromium_path: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    server = server_with_user
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="ja-JP", viewport={"width": 1280, "height": 900})
+            page.goto(f"{server}/partners/")
+            expect(page).to_have_url(f"{server}/accounts/login/?next=/partners/")
+            page.locator('input[name="login"]').fill(EMAIL)
+            page.locator('input[name="password"]').fill(PASSWORD)
+            page.locator('form button[type="submit"]').first.click()
+
+            expect(page).to_have_url(f"{server}/partners/")
+            expect(page.get_by_role("heading", level=1)).to_have_text("あなたのパートナー登録")
+            page.get_by_role("link", name="個人パートナーとして登録する").click()
+            page.get_by_label("登録名").fill("個人開発者テスト")
+            page.get_by_role("button", name="個人パートナーとして登録する").click()
+
+            expect(page.get_by_role("status")).to_contain_text("個人パートナーとして登録しました")
+            graph = page.locator('#service-entitlements tr[data-code="graph_api"]')
+            expect(graph.locator("td.mark")).to_have_text("–利用不可")
+            page.screenshot(path=str(tmp_path / "partner-before.png"), full_page=True)
+
+            page.get_by_label("カードトークン").fill("tok_visa")
+            page.get_by_role("button", name="カードを登録", exact=True).click()
+
+            expect(page.get_by_role("status")).to_contain_text("カードを登録しました")
+            expect(graph.locator("td.mark")).to_have_text("○利用可")
+            expect(page.locator("#current-card")).to_contain_text("4242")
+            page.screenshot(path=str(tmp_path / "partner-after.png"), full_page=True)
+        finally:
+            browser.close()
+
+    os.makedirs("/tmp/portal-shots", exist_ok=True)
+    for name in ("partner-before.png", "partner-after.png"):
+        assert (tmp_path / name).stat().st_size > 0
+        (Path("/tmp/portal-shots") / name).write_bytes((tmp_path / name).read_bytes())
