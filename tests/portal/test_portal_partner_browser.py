@@ -3,7 +3,6 @@ partner, register the sandbox card `tok_visa`, and see the Graph API turn from â
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,7 +71,5 @@ def test_individual_registers_a_card_and_gets_the_graph_api(
         finally:
             browser.close()
 
-    os.makedirs("/tmp/portal-shots", exist_ok=True)
-    for name in ("partner-before.png", "partner-after.png"):
-        assert (tmp_path / name).stat().st_size > 0
-        (Path("/tmp/portal-shots") / name).write_bytes((tmp_path / name).read_bytes())
+    assert (tmp_path / "partner-before.png").stat().st_size > 0
+    assert (tmp_path / "partner-after.png").stat().st_size > 0
