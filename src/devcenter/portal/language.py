@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -42,23 +41,34 @@ def page_language(request: HttpRequest) -> str:
     )
 
 
-def with_page_language(view: View) -> View:
-    """Render `view` in the page language and remember a `?lang=` choice in the cookie."""
+class PageLanguageMiddleware:
+    """Render every page in the `?lang=` language when one is given, and remember it.
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        lang = page_language(request)
-        with translation.override(lang):
-            request.LANGUAGE_CODE = lang
-            response = view(request, *args, **kwargs)
-        response.headers["Content-Language"] = lang
+    Placed after LocaleMiddleware, which has already chosen from the cookie, Accept-Language
+    or Japanese; LocaleMiddleware then labels the response (Content-Language, Vary).
+    """
+
+    def __init__(self, get_response: View) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = query_language(request)
+        if chosen is not None:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
         # The same URL answers differently by header and by cookie: caches must know.
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        if query_language(request) is not None:
-            _remember(response, lang)
+        if chosen is not None:
+            _remember(response, chosen)
         return response
 
-    return wrapper
+
+def language_switcher(request: HttpRequest) -> dict[str, object]:
+    """Context processor: what the base template's language switcher needs."""
+    # Each language is offered in its own name ("日本語", "English"), as switchers should be.
+    languages = [{"code": code, "name": name} for code, name in settings.LANGUAGES]
+    return {"lang_param": LANG_PARAM, "languages": languages}
 
 
 def _remember(response: HttpResponse, lang: str) -> None:

@@ -41,7 +41,6 @@ from devcenter.portal.forms import (
     TestAccountForm,
     add_domain_error,
 )
-from devcenter.portal.language import LANG_PARAM, with_page_language
 from devcenter.reviews.services import application_submit_new, application_submit_upgrade
 
 Call = Callable[[Any], Any]
@@ -51,11 +50,7 @@ SANDBOX_VERIFIER = "devcenter.partners.cards.SandboxCardVerifier"
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """Render a portal page with what the base template needs (the language switcher)."""
-    context |= {
-        "lang_param": LANG_PARAM,
-        "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
-    }
+    """Render a portal page."""
     return render(request, template, context, status=status)
 
 
@@ -93,7 +88,6 @@ def _partner_url(public_id: str) -> str:
 
 
 @login_required
-@with_page_language
 @require_safe
 def partners(request: HttpRequest) -> HttpResponse:
     """List the user's partners with links to register more."""
@@ -119,7 +113,6 @@ def _form_page(
 
 
 @login_required
-@with_page_language
 @require_http_methods(["GET", "HEAD", "POST"])
 def register_corporate(request: HttpRequest) -> HttpResponse:
     """Register a corporate general partner (instant) from the corporation's details."""
@@ -135,7 +128,6 @@ def register_corporate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@with_page_language
 @require_http_methods(["GET", "HEAD", "POST"])
 def register_individual(request: HttpRequest) -> HttpResponse:
     """Register the user as an individual partner."""
@@ -151,7 +143,6 @@ def register_individual(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@with_page_language
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply_new(request: HttpRequest) -> HttpResponse:
     """Apply for certification directly as a new corporation (details and two documents)."""
@@ -175,7 +166,6 @@ def apply_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@with_page_language
 @require_safe
 def partner(request: HttpRequest, public_id: str) -> HttpResponse:
     """Show the partner at a glance: entitlements, accounts, card, application, history."""
@@ -222,7 +212,6 @@ def _partner_action(
 
 
 @login_required
-@with_page_language
 @require_POST
 def card_add(request: HttpRequest, public_id: str) -> HttpResponse:
     """Register the card the payment provider tokenised."""
@@ -240,7 +229,6 @@ def card_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@with_page_language
 @require_POST
 def card_delete(request: HttpRequest, public_id: str, card_id: str) -> HttpResponse:
     """Remove the partner's card."""
@@ -256,7 +244,6 @@ def card_delete(request: HttpRequest, public_id: str, card_id: str) -> HttpRespo
 
 
 @login_required
-@with_page_language
 @require_POST
 def test_account_add(request: HttpRequest, public_id: str) -> HttpResponse:
     """Create a partner test account."""
@@ -276,7 +263,6 @@ def test_account_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@with_page_language
 @require_POST
 def test_account_remove(request: HttpRequest, public_id: str, account_id: str) -> HttpResponse:
     """Delete a partner test account."""
@@ -294,7 +280,6 @@ def test_account_remove(request: HttpRequest, public_id: str, account_id: str) -
 
 
 @login_required
-@with_page_language
 @require_POST
 def apply_upgrade(request: HttpRequest, public_id: str) -> HttpResponse:
     """Apply for certification with the two documents (a corporate general partner)."""
