@@ -10,13 +10,15 @@ from devcenter.api_support.auth import require_staff, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.partners import selectors, services
-from devcenter.partners.models import Card, Partner
+from devcenter.partners.models import Card, Membership, Partner
 from devcenter.partners.schemas import (
     CardIn,
     CardOut,
     CorporateDetailsIn,
     EntitlementsOut,
     IndividualIn,
+    MemberIn,
+    MemberOut,
     PartnerOut,
     decisions_out,
 )
@@ -87,6 +89,30 @@ def card_register(request: HttpRequest, partner_id: str, payload: CardIn) -> Sta
 def card_remove(request: HttpRequest, partner_id: str, card_id: str) -> Card:
     """Remove the verified card; the partner moves back to `individual`."""
     return services.card_remove(partner_id=partner_id, card_id=card_id, by=user_of(request))
+
+
+@router.get("/partners/{partner_id}/members", response={200: list[MemberOut], **errors()})
+def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
+    """List the partner's members, oldest first (members and staff; anyone else gets 404)."""
+    partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
+    return selectors.partner_members(partner=partner)
+
+
+@router.post("/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)})
+@idempotent
+def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Status[Any]:
+    """Add a platform user, found by e-mail, as an owner or developer (owners and staff)."""
+    membership = services.member_add(
+        partner_id=partner_id, email=payload.email, role=payload.role, by=user_of(request)
+    )
+    return Status(201, membership)
+
+
+@router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})
+def member_remove(request: HttpRequest, partner_id: str, user_id: int) -> Status[None]:
+    """Remove a member (owners and staff; any member may leave); a partner keeps one owner."""
+    services.member_remove(partner_id=partner_id, user_id=user_id, by=user_of(request))
+    return Status(204, None)
 
 
 class PartnerSearchIn(Schema):

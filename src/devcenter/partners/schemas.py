@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from devcenter.partners.models import Card, Partner
+from devcenter.partners.models import Card, Membership, Partner
 from devcenter.partners.services import CorporateDetails
 from devcenter.policy import Decision
 
@@ -51,6 +51,28 @@ class PartnerOut(Schema):
     @staticmethod
     def resolve_id(partner: Partner) -> str:
         return partner.public_id
+
+
+class MemberIn(Schema):
+    """A platform user to add, by the e-mail of their account, and the role to give them."""
+
+    email: str
+    role: str
+
+
+class MemberOut(Schema):
+    user_id: int
+    email: str
+    role: str
+    since: datetime
+
+    @staticmethod
+    def resolve_email(membership: Membership) -> str:
+        return str(membership.user.email)
+
+    @staticmethod
+    def resolve_since(membership: Membership) -> datetime:
+        return membership.created_at
 
 
 class CardIn(Schema):
