@@ -389,7 +389,7 @@ def measure_snapshot(partners: int, changes: int) -> dict[str, float]:
     started = time.perf_counter()
     snapshot.catch_up()
     catch_up = time.perf_counter() - started
-    verified = all(snapshot.partners[partner_id(i)][1] == "suspended" for i in changed)
+    verified = all(snapshot.partner(partner_id(i))[1] == "suspended" for i in changed)
     return {
         "load_seconds": load_seconds,
         "bytes_per_partner": size / partners,

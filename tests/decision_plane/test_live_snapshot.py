@@ -41,9 +41,11 @@ def test_load_reads_each_table_once_and_shares_values(django_assert_max_num_quer
     with django_assert_max_num_queries(4):
         snapshot.reload()
     assert snapshot.sequence == sequence()
-    assert snapshot.partners[first.public_id] == ("corporate_general", "active")
-    assert snapshot.partners[first.public_id] is snapshot.partners[second.public_id]
-    assert snapshot.partners[pending.public_id] == (None, "pending")
+    assert snapshot.partner(first.public_id) == ("corporate_general", "active")
+    assert snapshot.partners[first.public_id] is snapshot.partners[second.public_id]  # one state
+    assert snapshot.partner("ptn_unknown") == (None, "not_found")
+    assert len(snapshot.states) == 4  # not found; general, active; pending; individual, active
+    assert snapshot.partner(pending.public_id) == (None, "pending")
     account = user_account_of(person)
     assert snapshot.accounts[account.public_id] == ("user_account", person.public_id, "active")
 
@@ -58,8 +60,8 @@ def test_catch_up_reads_only_the_partners_that_changed(django_assert_max_num_que
     with django_assert_max_num_queries(4):
         snapshot.catch_up()
     assert snapshot.sequence == before + 1
-    assert snapshot.partners[partners[0].public_id] == ("corporate_general", "suspended")
-    assert snapshot.partners[partners[1].public_id] == ("corporate_general", "active")
+    assert snapshot.partner(partners[0].public_id) == ("corporate_general", "suspended")
+    assert snapshot.partner(partners[1].public_id) == ("corporate_general", "active")
     with django_assert_max_num_queries(1):
         snapshot.catch_up()  # nothing new: only the cheap sequence query
 
@@ -73,7 +75,7 @@ def test_catch_up_across_many_batches():
         partner_restore(partner_id=partner.public_id, actor="system")
     snapshot.catch_up()
     assert snapshot.sequence == sequence()
-    assert snapshot.partners[partner.public_id] == ("corporate_general", "active")
+    assert snapshot.partner(partner.public_id) == ("corporate_general", "active")
 
 
 def test_a_log_that_went_back_is_loaded_again():
@@ -156,7 +158,7 @@ def test_listen_notify_wakes_the_snapshot_without_requests(elsewhere):
         woke_after = time.monotonic() - written_at
     finally:
         snapshot.stop_listening()
-    assert snapshot.partners[partner.public_id] == ("corporate_general", "active")
+    assert snapshot.partner(partner.public_id) == ("corporate_general", "active")
     assert woke_after < 1.0
     assert not snapshot.listening
 

@@ -21,6 +21,7 @@ from devcenter.decision_plane.schema import (
     TargetIn,
     TransitionQuestion,
 )
+from devcenter.decision_plane.snapshot import MISSING_STATE, NOT_FOUND
 from devcenter.policy import (
     AccountTarget,
     Actor,
@@ -35,12 +36,9 @@ from devcenter.policy.model import make_decision
 if TYPE_CHECKING:
     from devcenter.decision_plane.snapshot import Snapshot
 
-NOT_FOUND = "not_found"
 NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such partner")
 NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
 _BY_ID = "an account given by id alone takes its partner from the registry"
-_MISSING = (None, NOT_FOUND)  # what an unknown partner id looks like: (partner_type, status)
-_EMPTY: dict[str, bytes] = {}  # never written
 
 
 class QuestionError(ValueError):
@@ -68,38 +66,49 @@ class _MismatchError(ValueError):
 
 
 class Live:
-    """The snapshot as one response sees it, and its decisions stamped with its sequence.
+    """The snapshot at one sequence, and its decisions stamped with that sequence.
 
-    Partner entries are shared tuples (one per type and status), so the stamped JSON of a
-    partner question is cached per entry and code: two small lookups after the registry's.
+    A partner's decision depends only on its state (type and status: `Snapshot.states`) and the
+    code asked about, so `services[state][code]` and `accounts[state][code]` hold the stamped
+    JSON, filled on first use (`service`, `account`). One `Live` serves every response while
+    the snapshot stays at its sequence (`live_view`).
     """
 
     __slots__ = (
         "accounts",
+        "account_rows",
         "blocked",
         "no_account",
         "partners",
         "policy",
         "sequence",
-        "_accounts",
-        "_entries",
-        "_services",
+        "service_rows",
+        "snapshot",
         "_stamped",
         "_suffix",
     )
 
     def __init__(self, policy: Policy, snapshot: Snapshot) -> None:
         self.sequence = snapshot.sequence  # read first: the maps are at least this new
+        self.snapshot = snapshot
         self.partners = snapshot.partners
         self.accounts = snapshot.accounts
         self.policy = policy
         self.blocked, self.no_account = registry_decisions(policy)
         self._suffix = b',"snapshot":%d}' % self.sequence
         self._stamped: dict[int, bytes] = {}
-        # Partner entries are shared tuples (one per type and status): cache per entry and code.
-        self._services: dict[int, dict[str, bytes]] = {}
-        self._accounts: dict[int, dict[str, bytes]] = {}
-        self._entries: list[tuple[str | None, str]] = []
+        self.service_rows: list[dict[str, bytes]] = []
+        self.account_rows: list[dict[str, bytes]] = []
+
+    def current(self, policy: Policy, snapshot: Snapshot) -> bool:
+        """Return whether this view still stands for `snapshot` under `policy`."""
+        return (
+            self.policy is policy
+            and self.snapshot is snapshot
+            and self.sequence == snapshot.sequence
+            and self.partners is snapshot.partners
+            and self.accounts is snapshot.accounts
+        )
 
     def stamp(self, decision: Decision) -> bytes:
         """Return the decision's JSON with `"snapshot": N` (each distinct decision once)."""
@@ -108,30 +117,50 @@ class Live:
             stamped = self._stamped[id(decision)] = decision.json[:-1] + self._suffix
         return stamped
 
+    def partner(self, partner_id: str) -> tuple[str | None, str]:
+        """Return `(partner_type, status)` of a partner given by id (`not_found` if unknown)."""
+        return self.snapshot.states[self.partners.get(partner_id, MISSING_STATE)]
+
     def service(self, partner_id: str, code: str) -> bytes:
         """Return the stamped decision on a service for a partner given by id."""
-        entry = self.partners.get(partner_id, _MISSING)
-        found = self._services.get(id(entry), _EMPTY).get(code)
-        return found if found is not None else self._remember(self._services, entry, code)
+        state = self.partners.get(partner_id, MISSING_STATE)
+        return self._row(self.service_rows, state).get(code) or self._fill(
+            self.service_rows, state, code
+        )
 
     def account(self, partner_id: str, code: str) -> bytes:
         """Return the stamped decision on an account kind for a partner given by id."""
-        entry = self.partners.get(partner_id, _MISSING)
-        found = self._accounts.get(id(entry), _EMPTY).get(code)
-        return found if found is not None else self._remember(self._accounts, entry, code)
+        state = self.partners.get(partner_id, MISSING_STATE)
+        return self._row(self.account_rows, state).get(code) or self._fill(
+            self.account_rows, state, code
+        )
 
-    def _remember(
-        self, cache: dict[int, dict[str, bytes]], entry: tuple[str | None, str], code: str
-    ) -> bytes:
-        partner_type, status = entry
-        if cache is self._services:
+    @staticmethod
+    def _row(rows: list[dict[str, bytes]], state: int) -> dict[str, bytes]:
+        while len(rows) <= state:
+            rows.append({})
+        return rows[state]
+
+    def _fill(self, rows: list[dict[str, bytes]], state: int, code: str) -> bytes:
+        partner_type, status = self.snapshot.states[state]
+        if rows is self.service_rows:
             decision = self.policy.decide_service(partner_type, code)  # checks the code too
         else:
             decision = self.policy.decide_account(partner_type, code)
-        stamped = self.stamp(self.blocked.get(status, decision))
-        self._entries.append(entry)  # keeps id(entry) from being reused during the response
-        cache.setdefault(id(entry), {})[code] = stamped
+        stamped = self._row(rows, state)[code] = self.stamp(self.blocked.get(status, decision))
         return stamped
+
+
+_views: list[Live] = []  # the last view handed out (one per process: one policy, one snapshot)
+
+
+def live_view(policy: Policy, snapshot: Snapshot) -> Live:
+    """Return a `Live` for the snapshot's current sequence, reusing the last one if it stands."""
+    if _views and _views[0].current(policy, snapshot):
+        return _views[0]
+    view = Live(policy, snapshot)
+    _views[:] = [view]
+    return view
 
 
 @cache
@@ -238,7 +267,7 @@ def _decide_live_action(policy: Policy, question: ActionQuestion, live: Live) ->
     if actor is None:
         return live.stamp(live.no_account)
     if question.actor.account is None:  # a suspended partner is allowed nothing
-        _, status = live.partners.get(actor.partner, _MISSING)  # type: ignore[arg-type]
+        _, status = live.partner(actor.partner)  # type: ignore[arg-type]
         blocked = live.blocked.get(status)
         if blocked is not None:
             return live.stamp(blocked)
@@ -267,14 +296,40 @@ def answer(
 
     Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
     one) and their decisions carry `"snapshot": N`.
+
+    The loop answers a service or account question by partner id inline: the partner's state,
+    then the live view's table row for it (the rest of `_answer_one` on a miss, which fills the
+    row). A question's index is `len(parts)` when it fails.
     """
-    live = None if snapshot is None else Live(policy, snapshot)
-    parts = []
-    for index, question in enumerate(questions):
-        try:
-            parts.append(_answer_one(policy, question, live))
-        except PolicyInputError as exc:
-            raise QuestionError(index, exc.field, exc.problem) from None
-        except _MismatchError as exc:
-            raise QuestionError(index, exc.field, exc.problem, "invalid_request") from None
+    live = None if snapshot is None else live_view(policy, snapshot)
+    no_partners: dict[str, int] = {}
+    state_of = (no_partners if live is None else live.partners).get
+    service_rows = [] if live is None else live.service_rows
+    account_rows = [] if live is None else live.account_rows
+    parts: list[bytes] = []
+    append = parts.append
+    try:
+        for question in questions:
+            kind = type(question)
+            if kind is ServiceQuestion:
+                partner = question.partner  # type: ignore[union-attr]
+                if partner is not None and question.partner_type is UNSET:  # type: ignore[union-attr]
+                    try:
+                        append(service_rows[state_of(partner, MISSING_STATE)][question.service])  # type: ignore[union-attr]
+                        continue
+                    except LookupError:
+                        pass  # not in the table yet (or no snapshot): `_answer_one` sees to it
+            elif kind is AccountQuestion:
+                partner = question.partner  # type: ignore[union-attr]
+                if partner is not None and question.partner_type is UNSET:  # type: ignore[union-attr]
+                    try:
+                        append(account_rows[state_of(partner, MISSING_STATE)][question.account])  # type: ignore[union-attr]
+                        continue
+                    except LookupError:
+                        pass
+            append(_answer_one(policy, question, live))
+    except PolicyInputError as exc:
+        raise QuestionError(len(parts), exc.field, exc.problem) from None
+    except _MismatchError as exc:
+        raise QuestionError(len(parts), exc.field, exc.problem, "invalid_request") from None
     return b'{"decisions":[' + b",".join(parts) + b"]}"

@@ -1,18 +1,24 @@
 """The registry as the decision plane needs it, in memory, kept up to date from the audit log.
 
-`Snapshot` maps each partner's public id to `(partner_type, status)` and each live platform
-account's public id to `(kind, partner public id, status)`; `sequence` is the audit sequence the
-maps reflect (at least). It is loaded once (one streaming query per table) and then caught up:
-every event after `sequence` names the partner (and for accounts the account) it touched, and
-the current rows of those are read again. So a decision never queries the database; catching up
+`Snapshot` maps each partner's public id to a state, and each live platform account's public
+id to `(kind, partner public id, status)`; `sequence` is the audit sequence the maps reflect (at
+least). A state is a small integer, an index into `states`, the list of the `(partner_type,
+status)` pairs seen so far (a few dozen at most; index 0, `MISSING_STATE`, is `(None,
+"not_found")`, what an unknown id looks like). Small integers are shared objects, so a partner
+costs its id string and a dict slot, and a decision on a partner is a lookup of its state and
+then of a table row per state (`devcenter.decision_plane.answer.Live`).
+
+The snapshot is loaded once (one streaming query per table) and then caught up: every event
+after `sequence` names the partner (and for accounts the account) it touched, and the current
+rows of those are read again. So a decision never queries the database; catching up
 runs in a worker thread when
 
 - this process appended an event (the `devcenter.audit.hooks.on_audit_appended` hook),
 - PostgreSQL delivered a NOTIFY on `devcenter_audit` (a listener thread with its own connection),
 - or, at most every `poll_seconds`, a request finds that the cheap current sequence moved.
 
-Values are tuples of interned strings, and a partner's tuple is shared by every partner with the
-same type and status, so a partner costs its id string and a dict slot.
+`states` only grows (appended before any map names the new index), so an index read from
+`partners` always has its pair.
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ DELETED = "deleted"
 _ACCOUNT_TARGETS = frozenset({"account", "platform_account"})
 
 PartnerEntry = tuple[str | None, str]  # (partner_type, status)
+MISSING_STATE = 0  # the state of an id that is not in the registry
+NOT_FOUND = "not_found"
 AccountEntry = tuple[str, str, str]  # (kind, partner public id, status)
 
 
@@ -52,7 +60,8 @@ class Snapshot:
     def __init__(
         self, *, poll_seconds: float = POLL_SECONDS, wait_seconds: float = WAIT_SECONDS
     ) -> None:
-        self.partners: dict[str, PartnerEntry] = {}
+        self.partners: dict[str, int] = {}  # public id -> index into `states`
+        self.states: list[PartnerEntry] = [(None, NOT_FOUND)]
         self.accounts: dict[str, AccountEntry] = {}
         self.sequence = 0
         self.loaded = False
@@ -62,11 +71,15 @@ class Snapshot:
         self._stale = True
         self._checked_at = 0.0
         self._lock = threading.Lock()
-        self._shared: dict[tuple[str | None, ...], tuple[str | None, ...]] = {}
+        self._state_of: dict[PartnerEntry, int] = {(None, NOT_FOUND): MISSING_STATE}
         self._task: asyncio.Task[None] | None = None
         self._listener: AuditListener | None = None
 
     # -- the request path (event loop): never waits for the database unless asked --------
+
+    def partner(self, public_id: str) -> PartnerEntry:
+        """Return `(partner_type, status)` of a partner; `(None, "not_found")` when unknown."""
+        return self.states[self.partners.get(public_id, MISSING_STATE)]
 
     def mark_stale(self, sequence: int | None = None) -> None:
         """Catch up before the next answer (an `on_audit_appended` hook: this process wrote)."""
@@ -175,7 +188,7 @@ class Snapshot:
         for chunk in _chunks(sorted(partner_ids)):
             found = set()
             for public_id, partner_type, status in _partner_rows(public_id__in=chunk):
-                self.partners[public_id] = self._partner_entry(partner_type, status)
+                self.partners[public_id] = self._state(partner_type, status)
                 found.add(public_id)
             for gone in set(chunk) - found:
                 self.partners.pop(gone, None)
@@ -195,9 +208,9 @@ class Snapshot:
 
         sequence = audit_current_sequence()
         last = audit_events_after(sequence=sequence - 1, limit=1).values_list("sequence", "hash")
-        partners: dict[str, PartnerEntry] = {}
+        partners: dict[str, int] = {}
         for public_id, partner_type, status in _partner_rows().iterator(chunk_size=LOAD_CHUNK):
-            partners[public_id] = self._partner_entry(partner_type, status)
+            partners[public_id] = self._state(partner_type, status)
         self.partners = partners
         self.accounts = {}
         self._put_accounts(_account_rows().exclude(status=DELETED).iterator(chunk_size=LOAD_CHUNK))
@@ -208,12 +221,14 @@ class Snapshot:
         self._stale = False
         self._checked_at = time.monotonic()
 
-    def _partner_entry(self, partner_type: str | None, status: str) -> PartnerEntry:
+    def _state(self, partner_type: str | None, status: str) -> int:
+        """Return the index of `(partner_type, status)` in `states`, appending it when new."""
         key = (partner_type, status)
-        entry = self._shared.get(key)
-        if entry is None:
-            entry = self._shared[key] = (_intern(partner_type), sys.intern(status))
-        return entry  # type: ignore[return-value]
+        state = self._state_of.get(key)
+        if state is None:
+            self.states.append((_intern(partner_type), sys.intern(status)))
+            state = self._state_of[key] = len(self.states) - 1
+        return state
 
     def _account_entry(self, kind: str, partner_id: str, status: str) -> AccountEntry:
         return (sys.intern(kind), partner_id, sys.intern(status))
