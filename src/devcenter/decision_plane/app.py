@@ -14,6 +14,7 @@ import msgspec
 from devcenter.decision_plane.answer import QuestionError, SnapshotUnavailableError, answer
 from devcenter.decision_plane.errors import PlaneError, from_validation
 from devcenter.decision_plane.keyring import Keyring
+from devcenter.decision_plane.memory import keep_large_buffers
 from devcenter.decision_plane.schema import decode_body
 from devcenter.decision_plane.snapshot import Snapshot
 from devcenter.policy import Policy, default_policy
@@ -202,6 +203,7 @@ async def _lifespan(receive: Receive, send: Send, snapshot: Snapshot) -> None:
             # cyclic garbage collector from rescanning them on every collection (measured:
             # about a fifth of a worker's time under 10,000-question calls).
             gc.freeze()
+            keep_large_buffers()  # no page faults for each call's body and answer
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await snapshot.stop()
