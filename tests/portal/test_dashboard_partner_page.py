@@ -2,61 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from devcenter.accounts.models import AccountStatus, PlatformAccount
 from devcenter.audit.models import AuditEvent
 from devcenter.partners.models import Card
-from devcenter.partners.services import card_register, partner_certify
+from devcenter.partners.services import card_register
 from devcenter.policy import default_policy
 from devcenter.reviews.models import CertificationApplication
-from tests.partners.factories import corporate_general_partner, individual_partner, platform_user
+from tests.partners.factories import platform_user
+from tests.portal.conftest import url
 from tests.reviews.factories import pdf_upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user() -> Any:
-    return platform_user()
-
-
-@pytest.fixture
-def client_in(client: Client, user: Any) -> Client:
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def individual(user: Any) -> Any:
-    return individual_partner(user=user)
-
-
-@pytest.fixture
-def general(user: Any) -> Any:
-    return corporate_general_partner(user=user)
-
-
-@pytest.fixture
-def certified(user: Any) -> Any:
-    partner = corporate_general_partner(user=user)
-    with transaction.atomic():
-        return partner_certify(partner=partner, actor="system")
-
-
-def url(partner: Any, rest: str = "") -> str:
-    return f"/partners/{partner.public_id}/{rest}"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def row(body: str, code: str) -> str:

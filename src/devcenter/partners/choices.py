@@ -18,3 +18,8 @@ class PartnerStatus(models.TextChoices):
     )  # applied for certification directly; no type yet
     ACTIVE = "active", _("Active")  # has a type and its services
     SUSPENDED = "suspended", _("Suspended")  # allowed nothing until restored
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", _("Owner")  # may add and remove members
+    DEVELOPER = "developer", _("Developer")  # may act for the partner

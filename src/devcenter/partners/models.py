@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.partners.choices import MemberRole as MemberRole
 from devcenter.partners.choices import PartnerStatus as PartnerStatus
 
 
@@ -82,11 +83,6 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_name} ({self.public_id})"
-
-
-class MemberRole(models.TextChoices):
-    OWNER = "owner", _("Owner")  # may invite and remove members
-    DEVELOPER = "developer", _("Developer")  # may act for the partner
 
 
 class Membership(models.Model):

@@ -12,14 +12,22 @@ from typing import Any
 
 from devcenter.accounts.selectors import accounts_of_partner
 from devcenter.audit.selectors import audit_trail
+from devcenter.partners.choices import MemberRole
 from devcenter.partners.selectors import (
+    member_role,
     partner_entitlements,
     partner_for_user,
+    partner_members,
     partners_of_user,
     verified_card,
 )
 from devcenter.policy import Decision, Policy, default_policy
-from devcenter.reviews.selectors import applications_of_partner
+from devcenter.reviews.selectors import (
+    ApplicantActions,
+    applicant_actions,
+    application_documents,
+    applications_of_partner,
+)
 
 HISTORY_ROWS = 20  # the newest events the partner page shows
 CERTIFIED = "corporate_certified"
@@ -61,6 +69,28 @@ class Entitlement:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One member of the partner, and whether the viewer may remove them (or it is the viewer)."""
+
+    user_id: int
+    email: str
+    role: str
+    role_label: str
+    since: Any
+    is_viewer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """The partner's latest certification application as its applicant sees it."""
+
+    application: Any
+    reason: str  # the decision's reason in the page's language (rejected)
+    documents: tuple[Any, ...]
+    actions: ApplicantActions
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerPage:
     """Everything the partner page shows, in one language."""
 
@@ -72,8 +102,10 @@ class PartnerPage:
     card: Any
     may_hold_test_accounts: bool
     may_apply_for_certification: bool
-    latest_application: Any
+    latest_application: ApplicationView | None
     history: tuple[Any, ...]
+    members: tuple[MemberRow, ...]
+    viewer_is_owner: bool  # may add and remove members (staff too)
 
 
 def partner_list(*, user: Any, lang: str) -> PartnerList:
@@ -91,6 +123,7 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
     policy = default_policy()
     partner = partner_for_user(user=user, public_id=public_id)
     entitlements = partner_entitlements(partner=partner)
+    application = _application_view(partner, lang)
     accounts = _entitlements(policy, "account", entitlements.accounts, lang)
     return PartnerPage(
         partner=partner,
@@ -100,10 +133,40 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
         platform_accounts=tuple(accounts_of_partner(partner=partner)),
         card=verified_card(partner=partner) if partner.kind == INDIVIDUAL else None,
         may_hold_test_accounts=any(a.allowed for a in accounts if a.code == TEST_ACCOUNT),
-        # Offered to a corporation not yet certified; the reviews service asks the policy.
-        may_apply_for_certification=partner.kind == CORPORATE and partner.partner_type != CERTIFIED,
-        latest_application=applications_of_partner(partner=partner).first(),
+        # Offered to a corporation not yet certified (the reviews service asks the policy)
+        # while no application is open (an open one may still be withdrawn).
+        may_apply_for_certification=partner.kind == CORPORATE
+        and partner.partner_type != CERTIFIED
+        and (application is None or not application.actions.withdraw),
+        latest_application=application,
         history=tuple(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS]),
+        members=tuple(_member_row(m, user) for m in partner_members(partner=partner)),
+        viewer_is_owner=bool(user.is_staff)
+        or member_role(partner=partner, user=user) == MemberRole.OWNER,
+    )
+
+
+def _application_view(partner: Any, lang: str) -> ApplicationView | None:
+    application = applications_of_partner(partner=partner).first()
+    if application is None:
+        return None
+    reason = application.decision_reason_ja if lang == "ja" else application.decision_reason_en
+    return ApplicationView(
+        application=application,
+        reason=reason or application.decision_reason_en or application.decision_reason_ja,
+        documents=tuple(application_documents(application=application).filter(superseded=False)),
+        actions=applicant_actions(application=application),
+    )
+
+
+def _member_row(membership: Any, viewer: Any) -> MemberRow:
+    return MemberRow(
+        user_id=membership.user_id,
+        email=membership.user.email,
+        role=membership.role,
+        role_label=str(MemberRole(membership.role).label),
+        since=membership.created_at,
+        is_viewer=membership.user_id == viewer.pk,
     )
 
 

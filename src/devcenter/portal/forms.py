@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from devcenter.errors import DomainError
+from devcenter.partners.choices import MemberRole
 from devcenter.partners.services import CorporateDetails
 
 SANDBOX_TOKENS = (
@@ -85,6 +86,30 @@ class CardForm(forms.Form):
 
 class TestAccountForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=100)
+
+
+class MemberForm(forms.Form):
+    """A platform user to add to the partner, by the e-mail of their account."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The e-mail address of the user's developer account (verified)."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=MemberRole.choices, initial=MemberRole.DEVELOPER
+    )
+
+
+class ResubmitForm(forms.Form):
+    """An answer to staff's request for information: new documents are optional."""
+
+    registry_certificate = forms.FileField(
+        label=_("New commercial registry certificate (optional)"), required=False
+    )
+    application_form = forms.FileField(
+        label=_("New signed application form (optional)"), required=False
+    )
 
 
 class ConfirmForm(forms.Form):

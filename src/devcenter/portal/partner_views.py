@@ -26,6 +26,8 @@ from devcenter.errors import DomainError, NotFoundError
 from devcenter.partners.services import (
     card_register,
     card_remove,
+    member_add,
+    member_remove,
     partner_register_corporate_general,
     partner_register_individual,
 )
@@ -37,11 +39,18 @@ from devcenter.portal.forms import (
     CorporateDetailsForm,
     DocumentsForm,
     IndividualForm,
+    MemberForm,
     NewCertificationForm,
+    ResubmitForm,
     TestAccountForm,
     add_domain_error,
 )
-from devcenter.reviews.services import application_submit_new, application_submit_upgrade
+from devcenter.reviews.services import (
+    application_resubmit,
+    application_submit_new,
+    application_submit_upgrade,
+    application_withdraw,
+)
 
 Call = Callable[[Any], Any]
 SANDBOX_VERIFIER = "devcenter.partners.cards.SandboxCardVerifier"
@@ -185,6 +194,8 @@ def _partner_page(
         "test_account_form": TestAccountForm(),
         "documents_form": DocumentsForm(),
         "confirm_form": ConfirmForm(),
+        "member_form": MemberForm(),
+        "resubmit_form": ResubmitForm(),
         "sandbox_tokens": SANDBOX_TOKENS,
         "sandbox": settings.DEVCENTER_CARD_VERIFIER == SANDBOX_VERIFIER,
     }
@@ -297,3 +308,81 @@ def apply_upgrade(request: HttpRequest, public_id: str) -> HttpResponse:
         name="documents_form",
         anchor="certification",
     )
+
+
+@login_required
+@require_POST
+def application_withdraw_view(
+    request: HttpRequest, public_id: str, application_id: str
+) -> HttpResponse:
+    """Withdraw the partner's open certification application (before staff decide)."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=ConfirmForm,
+        call=lambda form: application_withdraw(user=request.user, application_id=application_id),
+        done=_("The application is withdrawn."),
+        name="withdraw_form",
+        anchor="certification",
+    )
+
+
+@login_required
+@require_POST
+def application_resubmit_view(
+    request: HttpRequest, public_id: str, application_id: str
+) -> HttpResponse:
+    """Send the application back to staff after they asked for information."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=ResubmitForm,
+        call=lambda form: application_resubmit(
+            user=request.user,
+            application_id=application_id,
+            registry_certificate=form.cleaned_data["registry_certificate"],
+            application_form=form.cleaned_data["application_form"],
+        ),
+        done=_("Your answer is sent. Staff will review the application again."),
+        name="resubmit_form",
+        anchor="certification",
+    )
+
+
+@login_required
+@require_POST
+def member_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Add a platform user as a member (owners and staff)."""
+    return _partner_action(
+        request,
+        public_id,
+        form_class=MemberForm,
+        call=lambda form: member_add(
+            partner_id=public_id,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,
+        ),
+        done=_("The member is added."),
+        name="member_form",
+        anchor="members",
+    )
+
+
+@login_required
+@require_POST
+def member_remove_view(request: HttpRequest, public_id: str, user_id: int) -> HttpResponse:
+    """Remove a member (owners and staff), or leave the partner (any member)."""
+    leaving = user_id == request.user.pk
+    form = ConfirmForm(request.POST)
+    done = _("You have left the partner.") if leaving else _("The member is removed.")
+
+    def remove(form: forms.Form) -> str:
+        member_remove(partner_id=public_id, user_id=user_id, by=request.user)
+        return public_id  # `_submit` takes None for a refusal
+
+    if _submit(request, form, remove, done) is None:
+        return _partner_page(request, public_id, form, "member_remove_form")
+    if leaving and not request.user.is_staff:
+        return redirect("portal:partners")  # the partner is no longer theirs to see
+    return redirect(f"{_partner_url(public_id)}#members")

@@ -36,4 +36,20 @@ urlpatterns = [
         partner_views.apply_upgrade,
         name="apply_upgrade",
     ),
+    path(
+        "partners/<str:public_id>/certification/<str:application_id>/withdraw/",
+        partner_views.application_withdraw_view,
+        name="application_withdraw",
+    ),
+    path(
+        "partners/<str:public_id>/certification/<str:application_id>/resubmit/",
+        partner_views.application_resubmit_view,
+        name="application_resubmit",
+    ),
+    path("partners/<str:public_id>/members/", partner_views.member_add_view, name="member_add"),
+    path(
+        "partners/<str:public_id>/members/<int:user_id>/remove/",
+        partner_views.member_remove_view,
+        name="member_remove",
+    ),
 ]

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from devcenter.reviews import errors
 from devcenter.reviews.documents import open_stored
-from devcenter.reviews.models import CertificationApplication, Document
-from devcenter.reviews.workflow import OPEN_STATUSES
+from devcenter.reviews.models import ApplicationStatus, CertificationApplication, Document
+from devcenter.reviews.workflow import APPLICATION_PIPELINE, OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,23 @@ def review_queue(*, status: str | None = None, now: datetime | None = None) -> l
 def applications_of_partner(*, partner: Any) -> QuerySet[CertificationApplication]:
     """Return a partner's applications, newest first."""
     return CertificationApplication.objects.filter(partner=partner).order_by("-submitted_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ApplicantActions:
+    """What the applicant may do with an application now (the pipeline's moves)."""
+
+    withdraw: bool  # before a decision
+    resubmit: bool  # only after staff asked for information (needs_info)
+
+
+def applicant_actions(*, application: CertificationApplication) -> ApplicantActions:
+    """Return whether the applicant may withdraw or resubmit `application` in its status."""
+    moves = APPLICATION_PIPELINE.get(application.status, ())
+    return ApplicantActions(
+        withdraw=ApplicationStatus.WITHDRAWN in moves,
+        resubmit=ApplicationStatus.SUBMITTED in moves,
+    )
 
 
 def application_get(*, pk: int | str) -> CertificationApplication | None:

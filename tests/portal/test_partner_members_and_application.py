@@ -1,0 +1,271 @@
+"""The partner page's members section and the applicant's side of a certification application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from devcenter.audit.models import AuditEvent
+from devcenter.partners.models import Membership
+from devcenter.partners.services import member_add
+from devcenter.reviews.models import CertificationApplication, Document
+from devcenter.reviews.services import (
+    application_reject,
+    application_request_info,
+    application_start_review,
+    application_submit_upgrade,
+)
+from tests.partners.factories import platform_user
+from tests.portal.conftest import url
+from tests.reviews.factories import StaffFactory, pdf_upload, upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+
+def page_of(client: Client, partner: Any) -> str:
+    response = client.get(url(partner))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def as_member(client: Client, partner: Any, role: str, by: Any) -> Any:
+    """Log `client` in as a new member of `partner` with `role`; return the user."""
+    colleague = platform_user()
+    member_add(partner_id=partner.public_id, email=colleague.email, role=role, by=by)
+    client.force_login(colleague)
+    return colleague
+
+
+# ---------------------------------------------------------------- members
+
+
+def test_the_owner_sees_the_members_and_the_add_form(client_in: Client, general: Any, user: Any):
+    html = page_of(client_in, general)
+
+    assert 'id="member-table"' in html
+    assert user.email in html
+    assert 'id="member-form"' in html
+
+
+def test_the_owner_adds_a_developer(client_in: Client, general: Any):
+    colleague = platform_user()
+
+    response = client_in.post(
+        url(general, "members/"), {"email": colleague.email, "role": "developer"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#members")
+    assert Membership.objects.get(partner=general, user=colleague).role == "developer"
+    assert colleague.email in page_of(client_in, general)
+
+
+def test_an_unknown_e_mail_is_shown_on_its_field_and_nothing_is_written(
+    client_in: Client, general: Any
+):
+    before = AuditEvent.objects.count()
+
+    response = client_in.post(
+        url(general, "members/"), {"email": "nobody@example.com", "role": "developer"}
+    )
+
+    assert response.status_code == 404
+    assert 'data-field="email"' in response.content.decode()
+    assert "[user_not_found]" in response.content.decode()
+    assert Membership.objects.filter(partner=general).count() == 1
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_bad_role_is_a_422_naming_the_field(client_in: Client, general: Any):
+    response = client_in.post(
+        url(general, "members/"), {"email": platform_user().email, "role": "admin"}
+    )
+
+    assert response.status_code == 422
+    assert 'data-field="role"' in response.content.decode()
+
+
+def test_a_developer_sees_no_add_form_and_may_not_add(client: Client, general: Any, user: Any):
+    as_member(client, general, "developer", by=user)
+
+    html = page_of(client, general)
+    response = client.post(
+        url(general, "members/"), {"email": platform_user().email, "role": "developer"}
+    )
+
+    assert 'id="member-form"' not in html
+    assert response.status_code == 403
+    assert "[not_an_owner]" in response.content.decode()
+
+
+def test_the_owner_removes_a_member(client_in: Client, general: Any, user: Any):
+    colleague = platform_user()
+    member_add(partner_id=general.public_id, email=colleague.email, role="developer", by=user)
+
+    response = client_in.post(url(general, f"members/{colleague.pk}/remove/"))
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(partner=general, user=colleague).exists()
+
+
+def test_a_developer_leaves_and_goes_back_to_the_list(client: Client, general: Any, user: Any):
+    colleague = as_member(client, general, "developer", by=user)
+
+    response = client.post(url(general, f"members/{colleague.pk}/remove/"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/partners/"
+    assert client.get(url(general)).status_code == 404
+
+
+def test_the_last_owner_cannot_leave(client_in: Client, general: Any, user: Any):
+    response = client_in.post(url(general, f"members/{user.pk}/remove/"))
+
+    assert response.status_code == 409
+    assert "[last_owner]" in response.content.decode()
+    assert Membership.objects.filter(partner=general, user=user).exists()
+
+
+def test_an_individual_partner_has_no_add_form(client_in: Client, individual: Any):
+    html = page_of(client_in, individual)
+
+    assert 'id="member-table"' in html
+    assert 'id="member-form"' not in html
+
+
+def test_a_stranger_gets_404_for_every_member_action(client: Client, general: Any, user: Any):
+    client.force_login(platform_user())
+
+    added = client.post(url(general, "members/"), {"email": "x@example.com", "role": "developer"})
+    removed = client.post(url(general, f"members/{user.pk}/remove/"))
+
+    assert (added.status_code, removed.status_code) == (404, 404)
+    assert Membership.objects.filter(partner=general).count() == 1
+
+
+# ---------------------------------------------------------------- the application
+
+
+@pytest.fixture
+def application(general: Any, user: Any) -> CertificationApplication:
+    return application_submit_upgrade(
+        user=user,
+        partner_id=general.public_id,
+        registry_certificate=pdf_upload(),
+        application_form=pdf_upload("form.pdf"),
+    )
+
+
+@pytest.fixture
+def staff() -> Any:
+    return StaffFactory()
+
+
+def test_an_open_application_shows_its_documents_and_may_be_withdrawn(
+    client_in: Client, general: Any, application: CertificationApplication
+):
+    html = page_of(client_in, general)
+
+    assert 'data-status="submitted"' in html
+    assert 'id="withdraw-form"' in html
+    assert 'id="certification-form"' not in html  # one open application at a time
+    for document in Document.objects.filter(application=application):
+        assert f"/api/v1/documents/{document.public_id}" in html
+
+
+def test_the_applicant_downloads_a_document_from_the_page(
+    client_in: Client, general: Any, application: CertificationApplication
+):
+    document = Document.objects.filter(application=application).first()
+
+    response = client_in.get(f"/api/v1/documents/{document.public_id}")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_withdrawing_ends_the_application_and_offers_a_new_one(
+    client_in: Client, general: Any, application: CertificationApplication
+):
+    response = client_in.post(url(general, f"certification/{application.public_id}/withdraw/"))
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    html = page_of(client_in, general)
+    assert 'id="withdraw-form"' not in html
+    assert 'id="certification-form"' in html
+
+
+def test_withdrawing_twice_is_a_409_with_its_code(
+    client_in: Client, general: Any, application: CertificationApplication
+):
+    client_in.post(url(general, f"certification/{application.public_id}/withdraw/"))
+
+    response = client_in.post(url(general, f"certification/{application.public_id}/withdraw/"))
+
+    assert response.status_code == 409
+    assert "[invalid_status_move]" in response.content.decode()
+
+
+def test_needs_info_shows_what_staff_ask_for_and_resubmits(
+    client_in: Client, general: Any, application: CertificationApplication, staff: Any
+):
+    application_start_review(application_id=application.public_id, reviewer=staff)
+    application_request_info(
+        application_id=application.public_id, reviewer=staff, note="履歴事項全部証明書が古い"
+    )
+
+    html = page_of(client_in, general)
+    response = client_in.post(
+        url(general, f"certification/{application.public_id}/resubmit/"),
+        {"registry_certificate": pdf_upload("new.pdf")},
+    )
+
+    assert "履歴事項全部証明書が古い" in html
+    assert 'id="resubmit-form"' in html
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    current = Document.objects.filter(application=application, superseded=False)
+    assert sorted(d.original_name for d in current) == ["form.pdf", "new.pdf"]
+
+
+def test_a_resubmitted_executable_is_refused_and_nothing_changes(
+    client_in: Client, general: Any, application: CertificationApplication, staff: Any
+):
+    application_start_review(application_id=application.public_id, reviewer=staff)
+    application_request_info(application_id=application.public_id, reviewer=staff, note="x")
+    executable = upload("fake.pdf", b"MZ\x90\x00binary")  # a PDF by name only
+
+    response = client_in.post(
+        url(general, f"certification/{application.public_id}/resubmit/"),
+        {"registry_certificate": executable},
+    )
+
+    assert response.status_code == 422
+    assert 'data-field="registry_certificate"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "needs_info"
+    assert Document.objects.filter(application=application).count() == 2
+
+
+def test_a_rejection_shows_its_reason_in_the_page_language(
+    client_in: Client, general: Any, application: CertificationApplication, staff: Any
+):
+    application_start_review(application_id=application.public_id, reviewer=staff)
+    application_reject(
+        application_id=application.public_id,
+        reviewer=staff,
+        reason_ja="法人番号が一致しません",
+        reason_en="The corporate number does not match",
+    )
+
+    ja = client_in.get(url(general)).content.decode()
+    en = client_in.get(url(general), {"lang": "en"}).content.decode()
+
+    assert "法人番号が一致しません" in ja
+    assert "The corporate number does not match" in en
+    assert 'id="certification-form"' in ja  # a new application may follow a rejection
