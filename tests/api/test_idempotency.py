@@ -1,7 +1,9 @@
 """Idempotency-Key: replay, reuse conflict, in-progress conflict, per-owner scope, purge."""
 
 from datetime import timedelta
+from io import StringIO
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from devcenter.api_support.idempotency import idempotency_purge
@@ -85,3 +87,19 @@ def test_validation_errors_claim_nothing(dev):
     dev.post("/partners/individual", {}, key="bad-body")
 
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_the_purge_command_keeps_fresh_records(dev, developer):
+    dev.post("/partners/individual", {"registration_name": "a"}, key="old")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    dev.post("/partners/individual", {"registration_name": "b"}, key="fresh")  # a 409, kept too
+    out = StringIO()
+
+    call_command("idempotency", "purge", stdout=out)
+    call_command("idempotency", "purge", stdout=out)  # again: nothing left to do
+
+    assert out.getvalue().splitlines() == [
+        "Purged 1 idempotency record(s) older than 24 hours.",
+        "Purged 0 idempotency record(s) older than 24 hours.",
+    ]
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
