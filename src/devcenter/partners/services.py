@@ -32,6 +32,7 @@ from devcenter.partners.models import (
     PartnerType,
 )
 from devcenter.partners.moves import check_move, partner_snapshot, partner_type_set
+from devcenter.partners.notifications import notify_member_added
 from devcenter.partners.selectors import is_platform_user, member_role, partner_lock
 from devcenter.public_ids import new_public_id
 
@@ -342,7 +343,9 @@ def member_add(*, partner_id: str, email: str, role: str, by: Any) -> Membership
     user = _platform_user_by_email(email)
     if Membership.objects.filter(partner=partner, user=user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
-    return _membership_add(partner, user, role, actor_of(by))
+    membership = _membership_add(partner, user, role, actor_of(by))
+    transaction.on_commit(lambda: notify_member_added(membership.pk))
+    return membership
 
 
 @transaction.atomic

@@ -73,3 +73,30 @@ def test_an_individual_partner_has_only_its_user(row_counts) -> None:
     partner = individual_partner(user=owner)
     error = _refusal(partner.public_id, platform_user().email, "developer", owner, row_counts)
     assert error.code == "individual_single_member"
+
+
+def test_the_new_member_gets_an_e_mail_in_both_languages(
+    mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    owner, developer = platform_user(), platform_user()
+    partner = corporate_general_partner(user=owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_add(partner_id=partner.public_id, email=developer.email, role="developer", by=owner)
+
+    [mail] = mailoutbox
+    assert mail.to == [developer.email]
+    assert "メンバーに追加されました" in mail.subject
+    assert "added to a partner" in mail.subject
+    assert f"{partner.registration_name}（{partner.public_id}）に開発者として" in mail.body
+    assert "as a developer" in mail.body
+
+
+def test_a_refused_addition_sends_nothing(mailoutbox, django_capture_on_commit_callbacks) -> None:
+    owner = platform_user()
+    partner = corporate_general_partner(user=owner)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ConflictError):
+        member_add(partner_id=partner.public_id, email=owner.email, role="developer", by=owner)
+
+    assert mailoutbox == []
