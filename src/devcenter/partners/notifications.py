@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 
 from devcenter.partners.models import MemberRole, Membership
 
-_ROLES = {
+_ROLES: dict[str, tuple[str, str]] = {
     MemberRole.OWNER: ("オーナー", "an owner"),
     MemberRole.DEVELOPER: ("開発者", "a developer"),
 }
