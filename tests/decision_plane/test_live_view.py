@@ -5,6 +5,7 @@ import json
 import pytest
 
 from devcenter.decision_plane.answer import QuestionError, answer, live_view
+from devcenter.decision_plane.partner_table import PartnerTable
 from devcenter.decision_plane.schema import decode_body
 from devcenter.decision_plane.snapshot import MISSING_STATE, Snapshot
 from devcenter.policy import default_policy
@@ -73,7 +74,7 @@ def test_the_view_is_kept_until_the_sequence_moves(snapshot):
 
 def test_a_reloaded_snapshot_gets_a_new_view(snapshot):
     first = live_view(POLICY, snapshot)
-    snapshot.partners = dict(snapshot.partners)
+    snapshot.partners = PartnerTable([("ptn_general", snapshot.partners["ptn_general"])])
 
     assert live_view(POLICY, snapshot) is not first
 
@@ -93,3 +94,29 @@ def test_questions_by_id_without_a_snapshot_are_refused():
     body = json.dumps({"requests": [service("ptn_card")]}).encode()
     with pytest.raises(SnapshotUnavailableError):
         answer(POLICY, decode_body(body).requests, None)
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one by one", "in one batch"])
+def test_questions_by_id_after_stateless_ones_in_any_mix(snapshot, many):
+    """The lookup path starts at the first question by id; the rest may be of any kind."""
+    mixed = [
+        {"kind": "service", "partner_type": "individual", "service": "graph_api"},
+        service("ptn_card"),
+        {"kind": "transition", "from": None, "to": "individual", "facts": {"platform_user": True}},
+        account("ptn_nobody"),
+        {"kind": "account", "partner_type": "corporate_general", "account": "partner_account"},
+        service("ptn_frozen", "app_pc"),
+    ] * (5 if many else 1)
+
+    decisions = ask(snapshot, *mixed)
+
+    codes = [(d["allowed"], d["code"], "snapshot" in d) for d in decisions[:6]]
+    assert codes == [
+        (POLICY.decide_service("individual", "graph_api").allowed, codes[0][1], False),
+        (True, POLICY.decide_service("individual_card", "graph_api").code, True),
+        (True, codes[2][1], False),
+        (False, "not_found", True),
+        (False, codes[4][1], False),
+        (False, "partner_suspended", True),
+    ]
+    assert decisions == decisions[:6] * (5 if many else 1)

@@ -7,8 +7,9 @@ the decision, and the decision's JSON gets `"snapshot": N` spliced in before its
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from devcenter.decision_plane.schema import (
@@ -91,7 +92,7 @@ class Live:
     def __init__(self, policy: Policy, snapshot: Snapshot) -> None:
         self.sequence = snapshot.sequence  # read first: the maps are at least this new
         self.snapshot = snapshot
-        self.partners = snapshot.partners
+        self.partners = snapshot.partners  # a PartnerTable
         self.accounts = snapshot.accounts
         self.policy = policy
         self.blocked, self.no_account = registry_decisions(policy)
@@ -200,7 +201,7 @@ def _answer_one(policy: Policy, question: Question, live: Live | None) -> bytes:
     """Return the JSON of one question's decision, from the snapshot when it names an id."""
     kind = type(question)
     if kind is ServiceQuestion or kind is AccountQuestion:
-        partner = question.partner  # type: ignore[union-attr]
+        partner = question.partner
         if partner is None:
             if question.partner_type is UNSET:  # type: ignore[union-attr]
                 raise _MismatchError("partner_type", "give partner_type or partner")
@@ -289,47 +290,70 @@ def _actor(given: ActorIn, live: Live) -> Actor | None:
     return None if entry is None else Actor(entry[0], given.id, entry[1])
 
 
+BATCH_LOOKUP_MIN = 16  # from this many questions on, partner ids are looked up together
+
+
 def answer(
-    policy: Policy, questions: Iterable[Question], snapshot: Snapshot | None = None
+    policy: Policy, questions: Sequence[Question], snapshot: Snapshot | None = None
 ) -> bytes:
     """Return `{"decisions":[…]}` for the questions, in order, as JSON bytes.
 
     Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
-    one) and their decisions carry `"snapshot": N`.
-
-    The loop answers a service or account question by partner id inline: the partner's state,
-    then the live view's table row for it (the rest of `_answer_one` on a miss, which fills the
-    row). A question's index is `len(parts)` when it fails.
+    one) and their decisions carry `"snapshot": N`. A question's index is `len(parts)` when it
+    fails.
     """
     live = None if snapshot is None else live_view(policy, snapshot)
-    no_partners: dict[str, int] = {}
-    state_of = (no_partners if live is None else live.partners).get
-    service_rows = [] if live is None else live.service_rows
-    account_rows = [] if live is None else live.account_rows
     parts: list[bytes] = []
     append = parts.append
     try:
         for question in questions:
-            kind = type(question)
-            if kind is ServiceQuestion:
-                partner = question.partner  # type: ignore[union-attr]
-                if partner is not None and question.partner_type is UNSET:  # type: ignore[union-attr]
-                    try:
-                        append(service_rows[state_of(partner, MISSING_STATE)][question.service])  # type: ignore[union-attr]
-                        continue
-                    except LookupError:
-                        pass  # not in the table yet (or no snapshot): `_answer_one` sees to it
-            elif kind is AccountQuestion:
-                partner = question.partner  # type: ignore[union-attr]
-                if partner is not None and question.partner_type is UNSET:  # type: ignore[union-attr]
-                    try:
-                        append(account_rows[state_of(partner, MISSING_STATE)][question.account])  # type: ignore[union-attr]
-                        continue
-                    except LookupError:
-                        pass
+            if question.partner is not None:
+                _answer_by_partner(policy, questions, live, parts)
+                break
             append(_answer_one(policy, question, live))
     except PolicyInputError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem) from None
     except _MismatchError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem, "invalid_request") from None
     return b'{"decisions":[' + b",".join(parts) + b"]}"
+
+
+_partner_of = attrgetter("partner")
+
+
+def _answer_by_partner(
+    policy: Policy, questions: Sequence[Question], live: Live | None, parts: list[bytes]
+) -> None:
+    """Answer `questions[len(parts):]`, the first of which names a partner, into `parts`.
+
+    The partners of all the remaining questions are looked up in one `get_many` (their cache
+    misses overlap); a service or account question by partner id is then a row of the live
+    view's tables (the rest of `_answer_one` on a miss, which fills the row).
+    """
+    append = parts.append
+    rest = questions[len(parts) :]
+    if live is None:  # `_answer_one` refuses the first question that needs the snapshot
+        for question in rest:
+            append(_answer_one(policy, question, live))
+        return
+    ids = [p if p.__class__ is str else "" for p in map(_partner_of, rest)]
+    table = live.partners
+    states = table.get_many(ids) if len(ids) >= BATCH_LOOKUP_MIN else list(map(table.get, ids))
+    service_rows, account_rows = live.service_rows, live.account_rows
+    for question, state in zip(rest, states, strict=True):
+        kind = type(question)
+        if kind is ServiceQuestion:
+            if question.partner is not None and question.partner_type is UNSET:
+                try:
+                    append(service_rows[state][question.service])  # type: ignore[union-attr]
+                    continue
+                except LookupError:
+                    pass  # not in the table yet: `_answer_one` fills it
+        elif kind is AccountQuestion:
+            if question.partner is not None and question.partner_type is UNSET:
+                try:
+                    append(account_rows[state][question.account])  # type: ignore[union-attr]
+                    continue
+                except LookupError:
+                    pass
+        append(_answer_one(policy, question, live))

@@ -11,7 +11,7 @@ are made in `answer`, where the question is dispatched anyway, so decoding stays
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -43,6 +43,7 @@ class TransitionQuestion(_Strict, tag="transition", tag_field="kind", frozen=Tru
     to: str
     from_: str | None = msgspec.field(name="from")
     facts: dict[str, bool] = {}
+    partner: ClassVar[None] = None  # not a field: every kind of question answers `.partner`
 
 
 class ActorIn(_Strict, frozen=True):
@@ -69,6 +70,7 @@ class ActionQuestion(_Strict, tag="action", tag_field="kind", frozen=True):
     actor: ActorIn
     target: TargetIn
     attributes: dict[str, str] = {}
+    partner: ClassVar[None] = None  # not a field (see TransitionQuestion)
 
 
 Question = ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuestion

@@ -4,9 +4,9 @@
 id to `(kind, partner public id, status)`; `sequence` is the audit sequence the maps reflect (at
 least). A state is a small integer, an index into `states`, the list of the `(partner_type,
 status)` pairs seen so far (a few dozen at most; index 0, `MISSING_STATE`, is `(None,
-"not_found")`, what an unknown id looks like). Small integers are shared objects, so a partner
-costs its id string and a dict slot, and a decision on a partner is a lookup of its state and
-then of a table row per state (`devcenter.decision_plane.answer.Live`).
+"not_found")`, what an unknown id looks like). `partners` is a `PartnerTable` (flat numpy
+arrays, about 38 bytes per partner, looked up a batch at a time), and a decision on a partner is
+a lookup of its state and then of a table row per state (`devcenter.decision_plane.answer.Live`).
 
 The snapshot is loaded once (one streaming query per table) and then caught up: every event
 after `sequence` names the partner (and for accounts the account) it touched, and the current
@@ -30,6 +30,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from devcenter.decision_plane.partner_table import PartnerTable
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -60,7 +62,7 @@ class Snapshot:
     def __init__(
         self, *, poll_seconds: float = POLL_SECONDS, wait_seconds: float = WAIT_SECONDS
     ) -> None:
-        self.partners: dict[str, int] = {}  # public id -> index into `states`
+        self.partners = PartnerTable()  # public id -> index into `states`
         self.states: list[PartnerEntry] = [(None, NOT_FOUND)]
         self.accounts: dict[str, AccountEntry] = {}
         self.sequence = 0
@@ -208,10 +210,11 @@ class Snapshot:
 
         sequence = audit_current_sequence()
         last = audit_events_after(sequence=sequence - 1, limit=1).values_list("sequence", "hash")
-        partners: dict[str, int] = {}
-        for public_id, partner_type, status in _partner_rows().iterator(chunk_size=LOAD_CHUNK):
-            partners[public_id] = self._state(partner_type, status)
-        self.partners = partners
+        rows = _partner_rows().iterator(chunk_size=LOAD_CHUNK)
+        self.partners = PartnerTable(
+            (public_id, self._state(partner_type, status))
+            for public_id, partner_type, status in rows
+        )
         self.accounts = {}
         self._put_accounts(_account_rows().exclude(status=DELETED).iterator(chunk_size=LOAD_CHUNK))
         # Rows read after the sequence reflect at least that sequence; events after it are

@@ -1,0 +1,110 @@
+"""PartnerTable: the decision plane's id -> state map, checked against a plain dict."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+
+from devcenter.decision_plane.partner_table import MIN_SIZE, MISSING, PartnerTable
+
+
+def ids(count: int, prefix: str = "ptn_") -> list[str]:
+    return [f"{prefix}{index:020d}" for index in range(count)]
+
+
+def test_built_from_pairs_it_answers_like_a_dict():
+    pairs = [(public_id, 1 + index % 7) for index, public_id in enumerate(ids(5_000))]
+    table, expected = PartnerTable(pairs), dict(pairs)
+    asked = [*expected, *ids(500, "ptn_unknown_"), "", "p", "ptn_"]
+    random.Random(3).shuffle(asked)  # noqa: S311 (a fixed order, not a secret)
+
+    assert table.get_many(asked) == [expected.get(i, MISSING) for i in asked]
+    assert [table.get(i) for i in asked] == [expected.get(i, MISSING) for i in asked]
+    assert len(table) == 5_000
+    assert table.size >= 10_000  # at most half full
+
+
+def test_an_empty_table_answers_missing():
+    table = PartnerTable()
+
+    assert table.get_many(["ptn_a", ""]) == [MISSING, MISSING]
+    assert table.get("ptn_a", 99) == 99
+    assert table.get_many([]) == []
+    assert len(table) == 0
+    assert table.size == MIN_SIZE
+
+
+def test_set_change_and_remove_one_by_one():
+    table = PartnerTable([("ptn_a", 1)])
+
+    table["ptn_b"] = 2
+    table["ptn_a"] = 3
+    removed = table.pop("ptn_b")
+    table["ptn_c"] = MISSING  # the same as removing: nothing to remove
+
+    assert removed == 2
+    assert table.pop("ptn_b") is None
+    assert table.get_many(["ptn_a", "ptn_b", "ptn_c"]) == [3, MISSING, MISSING]
+    assert ("ptn_a" in table, "ptn_b" in table, 5 in table) == (True, False, False)
+    assert table["ptn_a"] == 3
+    with pytest.raises(KeyError):
+        table["ptn_b"]
+    table["ptn_b"] = 4  # back again, in its old slot
+    assert table.get("ptn_b") == 4
+    assert len(table) == 2
+
+
+def test_it_grows_and_keeps_every_entry():
+    table = PartnerTable()
+    expected = {}
+    for index, public_id in enumerate(ids(3 * MIN_SIZE)):
+        table[public_id] = 1 + index % 5
+        expected[public_id] = 1 + index % 5
+        if index % 7 == 0:
+            table.pop(public_id)
+            del expected[public_id]
+
+    assert table.get_many(list(expected)) == list(expected.values())
+    assert len(table) == len(expected)
+    assert table.size >= 2 * len(expected)
+
+
+def test_ids_that_share_a_first_fingerprint_slot_are_told_apart():
+    """Linear probing: many ids in one table of MIN_SIZE slots collide on slots all the time."""
+    many = ids(MIN_SIZE // 2 - 1)
+    table = PartnerTable((public_id, 1 + n % 3) for n, public_id in enumerate(many))
+
+    assert table.size == MIN_SIZE
+    assert table.get_many(many) == [1 + n % 3 for n in range(len(many))]
+
+
+def test_readers_never_see_a_wrong_state_while_one_writer_grows_the_table():
+    """The event loop reads while the catch-up thread writes: every answer is old or new."""
+    stable = {public_id: 1 + n % 4 for n, public_id in enumerate(ids(2_000, "ptn_stable_"))}
+    table = PartnerTable(stable.items())
+    asked = list(stable)
+    done = threading.Event()
+    wrong: list[str] = []
+
+    def write() -> None:
+        for n, public_id in enumerate(ids(20_000, "ptn_new_")):
+            table[public_id] = 5 + n % 2  # grows the table several times
+        done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            if table.get_many(asked) != list(stable.values()):
+                wrong.append("batch")
+            if table.get(asked[-1]) != stable[asked[-1]]:
+                wrong.append("single")
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert wrong == []
+    assert len(table) == 22_000
