@@ -108,3 +108,15 @@ def test_readers_never_see_a_wrong_state_while_one_writer_grows_the_table():
 
     assert wrong == []
     assert len(table) == 22_000
+
+
+def test_built_in_chunks_it_keeps_every_pair(monkeypatch):
+    from devcenter.decision_plane import partner_table
+
+    monkeypatch.setattr(partner_table, "BUILD_CHUNK", 64)
+    pairs = [(public_id, 1 + n % 3) for n, public_id in enumerate(ids(1_000))]
+
+    table = PartnerTable(iter(pairs))
+
+    assert table.get_many([i for i, _ in pairs]) == [state for _, state in pairs]
+    assert len(table) == 1_000

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 import numpy as np
@@ -34,6 +35,7 @@ import numpy.typing as npt
 EMPTY = -1  # no `hash()` is -1
 MISSING = 0  # the state of an id that is not (or no longer) there
 MIN_SIZE = 1024
+BUILD_CHUNK = 50_000
 STATE_DTYPE = np.int16
 RECORD = np.dtype([("h1", "<i8"), ("h2", "<i4"), ("state", "<i2"), ("spare", "<i2")])
 
@@ -77,16 +79,26 @@ class PartnerTable:
     """Map partner public ids to small positive integers (states); see the module docstring."""
 
     def __init__(self, pairs: Iterable[tuple[str, int]] = ()) -> None:
-        ids: list[str] = []
-        states: list[int] = []
-        for public_id, state in pairs:
-            ids.append(public_id)
-            states.append(state)
-        self._used = 0  # slots taken (a removed id keeps its slot, with state MISSING)
-        self._arrays = _empty(_size_for(len(ids)))
-        if ids:
+        """Build the table from distinct `(public_id, state)` pairs, read in chunks (the ids are
+        hashed and dropped chunk by chunk, so the strings never all exist at once)."""
+        h1_parts, h2_parts, state_parts = [], [], []
+        pairs = iter(pairs)
+        while chunk := list(islice(pairs, BUILD_CHUNK)):
+            ids = [public_id for public_id, _ in chunk]
             h1, h2 = _fingerprints(ids)
-            self._place(self._arrays, h1, h2, np.array(states, STATE_DTYPE))
+            h1_parts.append(h1)
+            h2_parts.append(h2)
+            state_parts.append(np.fromiter((state for _, state in chunk), STATE_DTYPE, len(chunk)))
+        count = sum(part.size for part in h1_parts)
+        self._used = 0  # slots taken (a removed id keeps its slot, with state MISSING)
+        self._arrays = _empty(_size_for(count))
+        if count:
+            self._place(
+                self._arrays,
+                np.concatenate(h1_parts),
+                np.concatenate(h2_parts),
+                np.concatenate(state_parts),
+            )
 
     # -- reads (any thread) ----------------------------------------------------------------
 
