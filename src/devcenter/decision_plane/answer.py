@@ -112,7 +112,11 @@ class Live:
         )
 
     def stamp(self, decision: Decision) -> bytes:
-        """Return the decision's JSON with `"snapshot": N` (each distinct decision once)."""
+        """Return the decision's JSON with `"snapshot": N` (each distinct decision once).
+
+        Keyed by `id`: every decision is one of the policy's precomputed objects (or of
+        `registry_decisions`, cached per policy), alive as long as the policy this view holds.
+        """
         stamped = self._stamped.get(id(decision))
         if stamped is None:
             stamped = self._stamped[id(decision)] = decision.json[:-1] + self._suffix
