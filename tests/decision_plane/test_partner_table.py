@@ -31,6 +31,7 @@ def test_an_empty_table_answers_missing():
 
     assert table.get_many(["ptn_a", ""]) == [MISSING, MISSING]
     assert table.get("ptn_a", 99) == 99
+    assert table.get(None, 7) == 7  # type: ignore[arg-type]
     assert table.get_many([]) == []
     assert len(table) == 0
     assert table.size == MIN_SIZE

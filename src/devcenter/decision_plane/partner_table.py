@@ -104,6 +104,8 @@ class PartnerTable:
 
     def get(self, public_id: str, default: int = MISSING) -> int:
         """Return the state of `public_id`, or `default` when it is not in the table."""
+        if public_id.__class__ is not str:
+            return default  # None (or anything else) is never a partner id
         arrays = self._arrays
         slot = self._find(arrays, hash(public_id), _h2(hash(public_id[1:])))
         if slot < 0:
