@@ -269,3 +269,18 @@ def test_a_rejection_shows_its_reason_in_the_page_language(
     assert "法人番号が一致しません" in ja
     assert "The corporate number does not match" in en
     assert 'id="certification-form"' in ja  # a new application may follow a rejection
+
+
+def test_the_last_owner_is_offered_no_leave_button_a_second_owner_brings_it(
+    client_in: Client, general: Any, user: Any
+):
+    own_row = f'data-user="{user.pk}"'
+    leave = f'/members/{user.pk}/remove/"'
+
+    alone = page_of(client_in, general)
+    member_add(partner_id=general.public_id, email=platform_user().email, role="owner", by=user)
+    with_another_owner = page_of(client_in, general)
+
+    assert own_row in alone
+    assert leave not in alone
+    assert leave in with_another_owner

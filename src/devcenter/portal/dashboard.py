@@ -70,7 +70,8 @@ class Entitlement:
 
 @dataclass(frozen=True, slots=True)
 class MemberRow:
-    """One member of the partner, and whether the viewer may remove them (or it is the viewer)."""
+    """One member of the partner, and whether the viewer may remove them (or leave, if it is
+    the viewer); the last owner is never offered, as the registry would refuse it."""
 
     user_id: int
     email: str
@@ -78,6 +79,7 @@ class MemberRow:
     role_label: str
     since: Any
     is_viewer: bool
+    removable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
     entitlements = partner_entitlements(partner=partner)
     application = _application_view(partner, lang)
     accounts = _entitlements(policy, "account", entitlements.accounts, lang)
+    role = member_role(partner=partner, user=user)
+    viewer_is_owner = bool(user.is_staff) or role == MemberRole.OWNER
     return PartnerPage(
         partner=partner,
         type_label=policy.label("partner_type", partner.partner_type).get(lang),
@@ -140,9 +144,8 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
         and (application is None or not application.actions.withdraw),
         latest_application=application,
         history=tuple(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS]),
-        members=tuple(_member_row(m, user) for m in partner_members(partner=partner)),
-        viewer_is_owner=bool(user.is_staff)
-        or member_role(partner=partner, user=user) == MemberRole.OWNER,
+        members=_member_rows(partner, user, viewer_is_owner),
+        viewer_is_owner=viewer_is_owner,
     )
 
 
@@ -159,15 +162,25 @@ def _application_view(partner: Any, lang: str) -> ApplicationView | None:
     )
 
 
-def _member_row(membership: Any, viewer: Any) -> MemberRow:
-    return MemberRow(
-        user_id=membership.user_id,
-        email=membership.user.email,
-        role=membership.role,
-        role_label=str(MemberRole(membership.role).label),
-        since=membership.created_at,
-        is_viewer=membership.user_id == viewer.pk,
-    )
+def _member_rows(partner: Any, viewer: Any, viewer_is_owner: bool) -> tuple[MemberRow, ...]:
+    memberships = list(partner_members(partner=partner))
+    owners = sum(1 for m in memberships if m.role == MemberRole.OWNER)
+    rows = []
+    for membership in memberships:
+        is_viewer = membership.user_id == viewer.pk
+        last_owner = membership.role == MemberRole.OWNER and owners == 1
+        rows.append(
+            MemberRow(
+                user_id=membership.user_id,
+                email=membership.user.email,
+                role=membership.role,
+                role_label=str(MemberRole(membership.role).label),
+                since=membership.created_at,
+                is_viewer=is_viewer,
+                removable=(is_viewer or viewer_is_owner) and not last_owner,
+            )
+        )
+    return tuple(rows)
 
 
 def unlock_text(policy: Policy, decision: Decision, lang: str) -> tuple[str, ...]:
