@@ -81,3 +81,14 @@ def running_server(
         yield base, process
     finally:
         stop(process)
+
+
+@contextmanager
+def serving_after(var_dir: Path, setup: str) -> Iterator[str]:
+    """Migrate a fresh embedded SQLite in `var_dir`, run the Python `setup` in `devcenter shell`,
+    then serve it; yield the base URL."""
+    env = server_env(var_dir)
+    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", setup]):
+        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
+    with running_server(env) as (base, _process):
+        yield base

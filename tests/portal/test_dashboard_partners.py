@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,33 +16,15 @@ from tests.partners.factories import (
     corporate_general_partner,
     corporate_number,
     individual_partner,
-    platform_user,
 )
 from tests.reviews.factories import pdf_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 LIST = "/partners/"
 CORPORATE = "/partners/new/corporate/"
 INDIVIDUAL = "/partners/new/individual/"
 NEW_CERTIFICATION = "/partners/new/certification/"
-
-
-@pytest.fixture
-def user() -> Any:
-    return platform_user()
-
-
-@pytest.fixture
-def client_in(client: Client, user: Any) -> Client:
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def corporate_form(**overrides: Any) -> dict[str, Any]:

@@ -3,14 +3,13 @@ corporate general partner, then see them in the members table (and the colleague
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
-from tests.running_server import devcenter_command, running_server, server_env
+from tests.running_server import serving_after
 
 OWNER = "owner@example.com"
 COLLEAGUE = "colleague@example.com"
@@ -39,10 +38,7 @@ partner_register_corporate_general(user=owner, details=CorporateDetails(
 @pytest.fixture
 def server_with_partner(tmp_path: Path) -> Iterator[str]:
     """A `devcenter serve` on a fresh SQLite: two verified users, the first owning a partner."""
-    env = server_env(tmp_path / "var")
-    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", SET_UP]):
-        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
-    with running_server(env) as (base, _process):
+    with serving_after(tmp_path / "var", SET_UP) as base:
         yield base
 
 

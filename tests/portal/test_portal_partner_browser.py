@@ -3,14 +3,13 @@ partner, register the sandbox card `tok_visa`, and see the Graph API turn from â
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
-from tests.running_server import devcenter_command, running_server, server_env
+from tests.running_server import serving_after
 
 EMAIL = "dev@example.com"
 PASSWORD = "a-long-sandbox-passphrase-42"  # noqa: S105 (a throwaway user of a temporary DB)
@@ -25,10 +24,7 @@ EmailAddress.objects.create(user=user, email="{EMAIL}", verified=True, primary=T
 @pytest.fixture
 def server_with_user(tmp_path: Path) -> Iterator[str]:
     """A `devcenter serve` on a fresh SQLite holding one verified (platform) user."""
-    env = server_env(tmp_path / "var")
-    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", CREATE_USER]):
-        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
-    with running_server(env) as (base, _process):
+    with serving_after(tmp_path / "var", CREATE_USER) as base:
         yield base
 
 
