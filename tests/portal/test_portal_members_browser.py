@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.portal.browser import log_in
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
 from tests.running_server import serving_after
 
@@ -55,9 +56,7 @@ def test_owner_adds_a_developer_from_the_partner_page(
         try:
             page = browser.new_page(locale="ja-JP", viewport={"width": 1280, "height": 900})
             page.goto(f"{server}/accounts/login/?next=/partners/")
-            page.locator('input[name="login"]').fill(OWNER)
-            page.locator('input[name="password"]').fill(PASSWORD)
-            page.locator('form button[type="submit"]').first.click()
+            log_in(page, OWNER, PASSWORD)
             expect(page).to_have_url(f"{server}/partners/")
             page.get_by_role("link", name="ブラウザ開発").click()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.portal.browser import log_in
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
 from tests.running_server import serving_after
 
@@ -42,9 +43,7 @@ def test_individual_registers_a_card_and_gets_the_graph_api(
             page = browser.new_page(locale="ja-JP", viewport={"width": 1280, "height": 900})
             page.goto(f"{server}/partners/")
             expect(page).to_have_url(f"{server}/accounts/login/?next=/partners/")
-            page.locator('input[name="login"]').fill(EMAIL)
-            page.locator('input[name="password"]').fill(PASSWORD)
-            page.locator('form button[type="submit"]').first.click()
+            log_in(page, EMAIL, PASSWORD)
 
             expect(page).to_have_url(f"{server}/partners/")
             expect(page.get_by_role("heading", level=1)).to_have_text("あなたのパートナー登録")

@@ -14,7 +14,6 @@ from devcenter.accounts.selectors import accounts_of_partner
 from devcenter.audit.selectors import audit_trail
 from devcenter.partners.choices import MemberRole
 from devcenter.partners.selectors import (
-    member_role,
     partner_entitlements,
     partner_for_user,
     partner_members,
@@ -127,8 +126,10 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
     entitlements = partner_entitlements(partner=partner)
     application = _application_view(partner, lang)
     accounts = _entitlements(policy, "account", entitlements.accounts, lang)
-    role = member_role(partner=partner, user=user)
-    viewer_is_owner = bool(user.is_staff) or role == MemberRole.OWNER
+    memberships = list(partner_members(partner=partner))
+    viewer_is_owner = bool(user.is_staff) or any(
+        m.user_id == user.pk and m.role == MemberRole.OWNER for m in memberships
+    )
     return PartnerPage(
         partner=partner,
         type_label=policy.label("partner_type", partner.partner_type).get(lang),
@@ -144,7 +145,7 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
         and (application is None or not application.actions.withdraw),
         latest_application=application,
         history=tuple(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS]),
-        members=_member_rows(partner, user, viewer_is_owner),
+        members=_member_rows(memberships, user, viewer_is_owner),
         viewer_is_owner=viewer_is_owner,
     )
 
@@ -162,8 +163,9 @@ def _application_view(partner: Any, lang: str) -> ApplicationView | None:
     )
 
 
-def _member_rows(partner: Any, viewer: Any, viewer_is_owner: bool) -> tuple[MemberRow, ...]:
-    memberships = list(partner_members(partner=partner))
+def _member_rows(
+    memberships: list[Any], viewer: Any, viewer_is_owner: bool
+) -> tuple[MemberRow, ...]:
     owners = sum(1 for m in memberships if m.role == MemberRole.OWNER)
     rows = []
     for membership in memberships:
