@@ -23,6 +23,7 @@ from devcenter.policy.model import (
     UnlockPaths,
     make_decision,
 )
+from devcenter.policy.partner_state import PartnerState
 
 ALLOWED = "allowed"
 COMMUNITY = "community"
@@ -59,6 +60,12 @@ class Policy:
         self._moves = self._move_table()
         self._action_attributes = {a.code: a for a in source.actions}
         self._actions = self._action_table()
+        self.statuses = tuple(s.code for s in source.statuses)
+        self.roles = tuple(r.code for r in source.roles)
+        self.member_roles = tuple(r.code for r in source.roles if r.member)
+        self.operations = tuple(o.code for o in source.operations)
+        self.facts = tuple(f.code for f in source.facts)
+        self.partner_state = PartnerState(self)
 
     # -- the four questions -------------------------------------------------------------
 
@@ -81,8 +88,11 @@ class Policy:
     ) -> Decision:
         """Return whether a partner of `from_type` may become `to_type` given `facts`.
 
-        A fact the move needs and `facts` does not give counts as false.
+        A fact the move needs and `facts` does not give counts as false; a fact the policy does
+        not define is refused (PolicyInputError), so a caller's typo never passes as false.
         """
+        if facts:
+            self.partner_state.check_facts(facts)
         try:
             needs, by_facts = self._moves[(from_type, to_type)]
         except KeyError:
@@ -123,6 +133,40 @@ class Policy:
             return by_target[kind][bits]
         except KeyError:
             raise self._bad_target(action, kind) from None
+
+    def decide_operation(
+        self,
+        operation: str,
+        *,
+        role: str | None,
+        status: str,
+        partner_type: PartnerType,
+        facts: Mapping[str, bool] | None = None,
+    ) -> Decision:
+        """Return whether a viewer with `role` may perform `operation` on a partner now."""
+        return self.partner_state.operation(
+            operation, role=role, status=status, partner_type=partner_type, facts=facts
+        )
+
+    def decide_partner_service(
+        self, partner_type: PartnerType, status: str, service: str
+    ) -> Decision:
+        """Return whether a partner of `partner_type` in `status` may use `service` now."""
+        return self.partner_state.service(partner_type, status, service)
+
+    def decide_partner_account(
+        self, partner_type: PartnerType, status: str, account: str
+    ) -> Decision:
+        """Return whether a partner of `partner_type` in `status` may hold `account` now."""
+        return self.partner_state.account(partner_type, status, account)
+
+    def status_denial(self, status: str) -> Decision | None:
+        """Return the decision every question gets in `status`, or None if it allows the type."""
+        return self.partner_state.status_denial(status)
+
+    def intern(self, allowed: bool, code: str, reason: Label, unlock: UnlockPaths = ()) -> Decision:
+        """Return the one shared decision with these fields."""
+        return self._decision(allowed, code, reason, unlock)
 
     # -- describing the policy ----------------------------------------------------------
 
@@ -338,6 +382,9 @@ def _labels(source: PolicySource) -> dict[str, dict[Any, Label]]:
         "action": {a.code: a.label for a in source.actions},
         "step": {s.code: s.label for s in source.steps},
         "fact": {f.code: f.label for f in source.facts},
+        "status": {s.code: s.label for s in source.statuses},
+        "role": {r.code: r.label for r in source.roles},
+        "operation": {o.code: o.label for o in source.operations},
     }
 
 
@@ -400,8 +447,38 @@ def _describe(policy: Policy) -> dict[str, Any]:
         ],
         "steps": [{"code": s.code, "label": s.label.as_dict()} for s in source.steps],
         "facts": [
-            {"code": f.code, "label": f.label.as_dict(), "denial_code": f.denial_code}
+            {
+                "code": f.code,
+                "label": f.label.as_dict(),
+                "denial_code": f.denial_code,
+                "derived_from": f.derived_from,
+            }
             for f in source.facts
+        ],
+        "statuses": [
+            {
+                "code": s.code,
+                "label": s.label.as_dict(),
+                "allows": s.allows,
+                "denial_code": s.denial_code,
+            }
+            for s in source.statuses
+        ],
+        "roles": [
+            {"code": r.code, "label": r.label.as_dict(), "member": r.member} for r in source.roles
+        ],
+        "operations": [
+            {
+                "code": o.code,
+                "label": o.label.as_dict(),
+                "roles": list(o.roles),
+                "effect": o.effect,
+                "statuses": list(o.statuses),
+                "move_to": o.move_to,
+                "account": o.account,
+                "requires": list(o.requires),
+            }
+            for o in source.operations
         ],
         "actions": [
             {

@@ -24,8 +24,21 @@ ACTION_TARGETS = ("account", "community")
 RULE_SIDES = ("actor", "target")
 CONDITIONS = ("self_target", "same_partner", "own_support_community", "visibility_private")
 PLACEHOLDERS = frozenset(
-    {"type", "from", "to", "service", "account", "action", "allowed_types", "step", "fact"}
+    {
+        "type",
+        "from",
+        "to",
+        "service",
+        "account",
+        "action",
+        "allowed_types",
+        "step",
+        "fact",
+        "operation",
+    }
 )
+STATUS_ALLOWS = ("type", "nothing")
+EFFECTS = ("read", "write")
 REQUIRED_MESSAGES: Mapping[str, tuple[str, ...]] = {
     "service": (
         "allowed",
@@ -47,6 +60,7 @@ REQUIRED_MESSAGES: Mapping[str, tuple[str, ...]] = {
         "not_available_for_type",
     ),
     "move": ("allowed", "allowed_automatic", "no_change", "no_such_move"),
+    "operation": ("allowed", "partner_not_found", "not_an_owner"),
     "action": ("allowed",),
 }
 TOP_LEVEL = frozenset(
@@ -59,6 +73,9 @@ TOP_LEVEL = frozenset(
         "accounts",
         "account_matrix",
         "facts",
+        "statuses",
+        "roles",
+        "operations",
         "steps",
         "moves",
         "actions",
@@ -98,6 +115,43 @@ class Fact:
     code: str
     label: Label
     denial_code: str
+    derived_from: str
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A partner status: `allows` is `type` (what the type allows) or `nothing`."""
+
+    code: str
+    label: Label
+    allows: str
+    denial_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """Who acts for a partner: a member's role (`member`) or staff."""
+
+    code: str
+    label: Label
+    member: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """Something done to or for a partner; see the policy file's [[operations]] comment."""
+
+    code: str
+    label: Label
+    roles: tuple[str, ...]
+    effect: str
+    role_code: str
+    statuses: tuple[str, ...]
+    status_code: str | None
+    move_to: str | None
+    or_already: bool
+    account: str | None
+    requires: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +206,9 @@ class PolicySource:
     accounts: tuple[Account, ...]
     account_matrix: Mapping[str, Mapping[str, bool]]
     facts: tuple[Fact, ...]
+    statuses: tuple[Status, ...]
+    roles: tuple[Role, ...]
+    operations: tuple[Operation, ...]
     steps: tuple[StepDef, ...]
     moves: tuple[Move, ...]
     actions: tuple[Action, ...]
@@ -267,6 +324,8 @@ def load_policy_source(text: str) -> PolicySource:
     services = _services(r, doc)
     accounts = _accounts(r, doc)
     facts = _facts(r, doc)
+    statuses = _statuses(r, doc)
+    roles = _roles(r, doc)
     steps = _steps(r, doc)
     actions = _actions(r, doc)
     attributes = _attributes(r, doc, actions)
@@ -284,6 +343,9 @@ def load_policy_source(text: str) -> PolicySource:
         accounts=accounts,
         account_matrix=_matrix(r, doc, "account_matrix", [a.code for a in accounts], type_codes),  # type: ignore[arg-type]
         facts=facts,
+        statuses=statuses,
+        roles=roles,
+        operations=_operations(r, doc, statuses, roles, type_codes, accounts, facts),
         steps=steps,
         moves=_moves(r, doc, type_codes, facts, steps),
         actions=actions,
@@ -334,10 +396,83 @@ def _accounts(r: _Reader, doc: Mapping[str, Any]) -> tuple[Account, ...]:
 
 def _facts(r: _Reader, doc: Mapping[str, Any]) -> tuple[Fact, ...]:
     result = [
-        Fact(r.text(e, "code", where), r.label(e, where), r.text(e, "denial_code", where))
+        Fact(
+            r.text(e, "code", where),
+            r.label(e, where),
+            r.text(e, "denial_code", where),
+            r.text(e, "derived_from", where),
+        )
         for where, e in r.entries(doc, "facts")
     ]
     r.unique([f.code for f in result], "facts")
+    return tuple(result)
+
+
+def _statuses(r: _Reader, doc: Mapping[str, Any]) -> tuple[Status, ...]:
+    result = []
+    for where, e in r.entries(doc, "statuses"):
+        allows = r.one_of(r.text(e, "allows", where), STATUS_ALLOWS, f"{where}.allows", "allows")
+        denial = r.text(e, "denial_code", where) if allows == "nothing" else None
+        if allows != "nothing" and "denial_code" in e:
+            raise r.fail(f"{where}.denial_code", "only a status that allows nothing denies")
+        result.append(Status(r.text(e, "code", where), r.label(e, where), allows, denial))
+    r.unique([s.code for s in result], "statuses")
+    return tuple(result)
+
+
+def _roles(r: _Reader, doc: Mapping[str, Any]) -> tuple[Role, ...]:
+    result = [
+        Role(r.text(e, "code", where), r.label(e, where), r.flag(e, "member", where, True))
+        for where, e in r.entries(doc, "roles")
+    ]
+    r.unique([role.code for role in result], "roles")
+    return tuple(result)
+
+
+def _operations(
+    r: _Reader,
+    doc: Mapping[str, Any],
+    statuses: tuple[Status, ...],
+    roles: tuple[Role, ...],
+    type_codes: list[str],
+    accounts: tuple[Account, ...],
+    facts: tuple[Fact, ...],
+) -> tuple[Operation, ...]:
+    result = []
+    for where, e in r.entries(doc, "operations"):
+        chosen = r.texts(e, "roles", where)
+        if not chosen:
+            raise r.fail(f"{where}.roles", "at least one role is required")
+        for role in chosen:
+            r.one_of(role, [x.code for x in roles], f"{where}.roles", "role")
+        only_in = r.texts(e, "statuses", where)
+        for status in only_in:
+            r.one_of(status, [x.code for x in statuses], f"{where}.statuses", "status")
+        move_to = e.get("move_to")
+        if move_to is not None:
+            r.one_of(move_to, type_codes, f"{where}.move_to", "partner type")
+        account = e.get("account")
+        if account is not None:
+            r.one_of(account, [a.code for a in accounts], f"{where}.account", "account")
+        requires = r.texts(e, "requires", where)
+        for fact in requires:
+            r.one_of(fact, [f.code for f in facts], f"{where}.requires", "fact")
+        result.append(
+            Operation(
+                code=r.text(e, "code", where),
+                label=r.label(e, where),
+                roles=chosen,
+                effect=r.one_of(r.text(e, "effect", where), EFFECTS, f"{where}.effect", "effect"),
+                role_code=e.get("role_code", "not_an_owner"),
+                statuses=only_in,
+                status_code=r.text(e, "status_code", where) if only_in else None,
+                move_to=move_to,
+                or_already=r.flag(e, "or_already", where, default=False),
+                account=account,
+                requires=requires,
+            )
+        )
+    r.unique([o.code for o in result], "operations")
     return tuple(result)
 
 
@@ -541,5 +676,19 @@ def _check_codes_have_messages(r: _Reader, source: PolicySource) -> None:
         if move.code is not None and move.code not in source.messages["move"]:
             raise r.fail(f"moves[{i}].code", f"no messages.move.{move.code}")
     for i, fact in enumerate(source.facts):
-        if fact.denial_code not in source.messages["move"]:
-            raise r.fail(f"facts[{i}].denial_code", f"no messages.move.{fact.denial_code}")
+        if not any(fact.denial_code in source.messages[k] for k in ("move", "operation")):
+            raise r.fail(f"facts[{i}].denial_code", f"no message for {fact.denial_code!r}")
+    _check_partner_state_messages(r, source)
+
+
+def _check_partner_state_messages(r: _Reader, source: PolicySource) -> None:
+    operation = source.messages["operation"]
+    for i, status in enumerate(source.statuses):
+        if status.denial_code and status.denial_code not in operation:
+            raise r.fail(
+                f"statuses[{i}].denial_code", f"no messages.operation.{status.denial_code}"
+            )
+    for i, op in enumerate(source.operations):
+        for code in (op.role_code, op.status_code):
+            if code is not None and code not in operation:
+                raise r.fail(f"operations[{i}]", f"no messages.operation.{code}")
