@@ -222,7 +222,7 @@ def test_an_operation_naming_an_unknown_role_fails_at_load_with_its_place():
 @pytest.mark.parametrize(
     ("old", "new", "where", "problem"),
     [
-        ('allows = "nothing"', 'allows = "some"', ".allows", "unknown allows"),
+        ('\nallows = "nothing"', '\nallows = "some"', ".allows", "unknown allows"),
         ('requires = ["team_partner"]', 'requires = ["teams"]', ".requires", "unknown fact"),
         ('account = "partner_test_account"', 'account = "sandbox"', ".account", "unknown account"),
         ('move_to = "individual_card"', 'move_to = "gold"', ".move_to", "unknown partner type"),
