@@ -27,7 +27,7 @@ def test_a_submitted_application_cannot_be_resubmitted(dev, submitted):
     response = dev.post(f"/applications/{submitted.public_id}/resubmit", multipart={})
 
     assert response.status_code == 409
-    assert error_code(response) == "invalid_status_move"
+    assert error_code(response) == "application_not_awaiting_answer"
 
 
 def test_stranger_gets_404(other_dev, needs_info):

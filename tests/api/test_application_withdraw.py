@@ -21,7 +21,7 @@ def test_twice_is_409_but_a_replay_is_not(dev, submitted):
     assert replay.status_code == 200
     assert replay["Idempotent-Replayed"] == "true"
     assert again.status_code == 409
-    assert error_code(again) == "invalid_status_move"
+    assert error_code(again) == "no_open_application"
 
 
 def test_stranger_gets_404(other_dev, submitted):

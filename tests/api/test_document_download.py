@@ -19,8 +19,12 @@ def test_member_downloads_the_bytes(dev, submitted):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_staff_downloads_too(staff, submitted):
-    assert staff.get(f"/documents/{_certificate(submitted).public_id}").status_code == 200
+def test_staff_are_no_members_on_the_developer_endpoint(staff, submitted):
+    """Staff open documents in the staff console; being staff gives no right as a member."""
+    response = staff.get(f"/documents/{_certificate(submitted).public_id}")
+
+    assert response.status_code == 404
+    assert error_code(response) == "document_not_found"
 
 
 def test_member_of_another_partner_gets_404(other_dev, submitted):

@@ -1,6 +1,7 @@
 """GET /api/v1/partners/{id}/members."""
 
 from devcenter.partners.services import member_add
+from tests.api.conftest import error_code
 from tests.partners.factories import platform_user
 
 
@@ -21,11 +22,11 @@ def test_lists_the_members_oldest_first(dev, developer, general_partner):
     assert all(m["since"] for m in members)
 
 
-def test_staff_see_the_members(staff, general_partner):
+def test_staff_are_no_members_on_the_developer_endpoint(staff, general_partner):
     response = staff.get(f"/partners/{general_partner.public_id}/members")
 
-    assert response.status_code == 200
-    assert len(response.json()) == 1
+    assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"
 
 
 def test_stranger_gets_404(other_dev, general_partner):

@@ -19,5 +19,8 @@ def test_non_member_gets_404_like_an_unknown_id(other_dev, general_partner):
     assert error_code(stranger) == error_code(unknown) == "partner_not_found"
 
 
-def test_staff_reads_any_partner(staff, general_partner):
-    assert staff.get(f"/partners/{general_partner.public_id}").status_code == 200
+def test_staff_are_no_members_on_the_developer_endpoint(staff, general_partner):
+    response = staff.get(f"/partners/{general_partner.public_id}")
+
+    assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"

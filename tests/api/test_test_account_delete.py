@@ -1,6 +1,6 @@
 """DELETE /api/v1/partners/{id}/test-accounts/{account_id}."""
 
-from devcenter.accounts import services as account_services
+from devcenter.partners import services as account_services
 from tests.api.conftest import error_code, last_event
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from devcenter.accounts import services as accounts
 from devcenter.accounts.models import AccountKind
+from devcenter.partners import services as accounts
 from devcenter.partners.services import partner_certify, partner_suspend
 from devcenter.policy import AccountTarget, Actor, default_policy
 from tests.decision_plane.live_registry import (

@@ -7,9 +7,9 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from devcenter.errors import NotFoundError
+from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.selectors import (
     is_platform_user,
-    partner_entitlements,
     partner_for_user,
     partner_get,
     partner_search,
@@ -46,12 +46,12 @@ def test_partner_get() -> None:
     assert missing.value.code == "partner_not_found"
 
 
-def test_partner_for_user_is_404_for_non_members_and_visible_to_staff() -> None:
+def test_partner_for_user_is_404_for_non_members_staff_included() -> None:
     owner = platform_user()
     partner = corporate_general_partner(user=owner)
     assert partner_for_user(user=owner, public_id=partner.public_id) == partner
-    assert partner_for_user(user=platform_user(is_staff=True), public_id=partner.public_id)
-    for outsider in (platform_user(), None):
+    # Being staff gives no right as a member: staff see partners in the staff console.
+    for outsider in (platform_user(), None, platform_user(is_staff=True)):
         with pytest.raises(NotFoundError) as hidden:
             partner_for_user(user=outsider, public_id=partner.public_id)
         assert hidden.value.code == "partner_not_found"
@@ -94,15 +94,17 @@ def test_entitlements_list_every_service_and_account_with_the_policy_decision() 
     partners = _partners_of_every_state()
     assert {p.partner_type for p in partners} == {*policy.partner_types, None}
     for partner in partners:
-        entitlements = partner_entitlements(partner=partner)
-        assert list(entitlements.services) == list(policy.services)
-        assert list(entitlements.accounts) == list(policy.accounts)
-        for service, decision in entitlements.services.items():
+        capabilities = partner_capabilities(partner=partner, viewer=None)
+        for service in policy.services:
+            decision = capabilities.service(service)
             assert decision == policy.decide_service(partner.partner_type, service)
-        for account, decision in entitlements.accounts.items():
+        for account in policy.accounts:
+            decision = capabilities.account(account)
             assert decision == policy.decide_account(partner.partner_type, account)
-        assert entitlements.policy_version == policy.version
-        shown = entitlements.as_dict()
+        shown = capabilities.as_dict()
+        assert shown["policy_version"] == policy.version
+        assert [a["account"] for a in shown["accounts"]] == list(policy.accounts)
+        assert [o["operation"] for o in shown["operations"]] == list(policy.operations)
         assert shown["partner"] == partner.public_id
         assert [s["service"] for s in shown["services"]] == list(policy.services)
 
@@ -112,8 +114,10 @@ def test_a_suspended_partner_is_allowed_nothing() -> None:
     partner = partner_suspend(
         partner_id=corporate_general_partner().public_id, actor="system", reason="x"
     )
-    entitlements = partner_entitlements(partner=partner)
-    decisions = [*entitlements.services.values(), *entitlements.accounts.values()]
+    capabilities = partner_capabilities(partner=partner, viewer=None)
+    decisions = [capabilities.service(s) for s in policy.services] + [
+        capabilities.account(a) for a in policy.accounts
+    ]
     assert len(decisions) == len(policy.services) + len(policy.accounts)
     for decision in decisions:
         assert decision.allowed is False
@@ -121,4 +125,4 @@ def test_a_suspended_partner_is_allowed_nothing() -> None:
         assert decision.reason.ja
         assert decision.reason.en
         assert decision.unlock == ()
-    assert entitlements.as_dict()["status"] == "suspended"
+    assert capabilities.as_dict()["status"] == "suspended"

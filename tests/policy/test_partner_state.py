@@ -49,7 +49,7 @@ TABLE = [
     ),
     ("certification.apply", "owner", "active", "corporate_certified", {}, "no_change"),
     ("certification.apply", "owner", "active", "individual", {}, "individual_to_corporate"),
-    ("certification.apply", "developer", "active", "corporate_general", {}, "not_an_owner"),
+    ("certification.apply", "developer", "active", "corporate_general", {}, "allowed"),
     ("certification.apply", None, "active", "corporate_general", {}, "partner_not_found"),
     ("certification.apply", "staff", "active", "corporate_general", {}, "not_an_owner"),
     ("certification.withdraw", "owner", "pending", None, {}, "allowed"),
@@ -118,7 +118,7 @@ TABLE = [
     # Staff powers.
     ("partner.suspend", "staff", "active", "corporate_general", {}, "allowed"),
     ("partner.suspend", "staff", "suspended", "corporate_general", {}, "already_suspended"),
-    ("partner.suspend", "owner", "active", "corporate_general", {}, "not_an_owner"),
+    ("partner.suspend", "owner", "active", "corporate_general", {}, "staff_only"),
     ("partner.restore", "staff", "suspended", "corporate_general", {}, "allowed"),
     ("partner.restore", "staff", "active", "corporate_general", {}, "not_suspended"),
     ("registration.create", "developer", "active", "individual", {}, "allowed"),

@@ -207,7 +207,7 @@ def test_withdrawing_twice_is_a_409_with_its_code(
     response = client_in.post(url(general, f"certification/{application.public_id}/withdraw/"))
 
     assert response.status_code == 409
-    assert "[invalid_status_move]" in response.content.decode()
+    assert "[no_open_application]" in response.content.decode()
 
 
 def test_needs_info_shows_what_staff_ask_for_and_resubmits(

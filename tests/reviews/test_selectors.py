@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from devcenter.errors import NotFoundError
+from devcenter.errors import ForbiddenError, NotFoundError
 from devcenter.reviews.models import CertificationApplication
 from devcenter.reviews.selectors import (
     application_for_user,
@@ -74,9 +74,11 @@ def test_members_and_staff_read_an_application_others_get_404(
 ) -> None:
     application = make_application()
 
+    staff = StaffFactory()
     assert application_for_user(user=owner, application_id=application.public_id) == application
-    assert application_for_user(user=StaffFactory(), application_id=application.public_id)
-    for outsider in (UserFactory(), MembershipFactory().user, AnonymousUser()):
+    assert application_for_user(user=staff, application_id=application.public_id, as_staff=True)
+    # Being staff gives no right as a member: outside the staff console staff are outsiders.
+    for outsider in (UserFactory(), MembershipFactory().user, AnonymousUser(), staff):
         with pytest.raises(NotFoundError) as refused:
             application_for_user(user=outsider, application_id=application.public_id)
         assert refused.value.code == "application_not_found"
@@ -98,6 +100,20 @@ def test_a_member_of_partner_a_gets_404_for_partner_b_documents(
     assert unknown.value.code == refused.value.code  # the same answer as for no document
 
 
+def test_a_developer_sees_the_metadata_but_may_not_open_a_registry_certificate(
+    make_application: Callable[..., Any], partner: Any
+) -> None:
+    application = make_application()
+    document = application.documents.get(kind="registry_certificate")
+    developer = MembershipFactory(partner=partner, role="developer").user
+
+    assert application_for_user(user=developer, application_id=application.public_id)
+    with pytest.raises(ForbiddenError) as refused:
+        document_for_user(user=developer, document_id=document.public_id)
+
+    assert refused.value.code == "not_an_owner"
+
+
 @pytest.mark.parametrize("who", ["owner", "staff_without_totp", "inactive_member"])
 def test_members_and_staff_stream_the_document(
     who: str, make_application: Callable[..., Any], owner: Any, partner: Any
@@ -115,7 +131,9 @@ def test_members_and_staff_stream_the_document(
         with pytest.raises(NotFoundError):
             document_for_user(user=user, document_id=document.public_id)
         return
-    found = document_for_user(user=user, document_id=document.public_id)
+    found = document_for_user(
+        user=user, document_id=document.public_id, as_staff=who.startswith("staff")
+    )
     with document_open(found) as handle:
         assert handle.read() == tiny_pdf()
 

@@ -6,12 +6,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from devcenter.accounts import selectors, services
+from devcenter.accounts import selectors
 from devcenter.accounts.models import PlatformAccount
 from devcenter.accounts.schemas import AccountOut, TestAccountIn
 from devcenter.api_support.auth import user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
+from devcenter.partners import services
 from devcenter.partners.selectors import partner_for_user
 
 router = Router(tags=["accounts"])

@@ -27,3 +27,8 @@ class AccountKind(models.TextChoices):
         "general_partner_account",
         _("General partner account"),
     )  # invisible, restricted
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")  # in use
+    DELETED = "deleted", _("Deleted")  # deleted (test accounts) or replaced (on certification)

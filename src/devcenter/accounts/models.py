@@ -6,11 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Re-exported: code inside the app (and tests) may keep importing it from here.
 from devcenter.accounts.choices import AccountKind as AccountKind
-
-
-class AccountStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")  # in use
-    DELETED = "deleted", _("Deleted")  # deleted (test accounts) or replaced (on certification)
+from devcenter.accounts.choices import AccountStatus as AccountStatus
 
 
 class PlatformAccount(models.Model):

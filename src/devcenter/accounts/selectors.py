@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from devcenter.accounts.errors import AccountErrorCode, account_error
-from devcenter.accounts.models import AccountStatus, PlatformAccount
+from devcenter.accounts.models import AccountKind, AccountStatus, PlatformAccount
 from devcenter.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -45,3 +45,20 @@ def account_get(*, public_id: str) -> PlatformAccount:
     if account is None:
         raise account_error(NotFoundError, AccountErrorCode.ACCOUNT_NOT_FOUND)
     return account
+
+
+def active_test_account_count(*, partner: Partner) -> int:
+    """Return how many active partner test accounts the partner holds."""
+    return PlatformAccount.objects.filter(
+        partner=partner, kind=AccountKind.PARTNER_TEST_ACCOUNT, status=AccountStatus.ACTIVE
+    ).count()
+
+
+def account_for_update(*, partner: Partner, public_id: str) -> PlatformAccount | None:
+    """Return the partner's account `public_id` locked for update (in the caller's
+    transaction), or None."""
+    return (
+        PlatformAccount.objects.select_for_update()
+        .filter(partner=partner, public_id=public_id)
+        .first()
+    )

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from devcenter.accounts.errors import AccountErrorCode, account_error
-from devcenter.accounts.models import AccountKind, AccountStatus, PlatformAccount
+from devcenter.accounts.models import AccountStatus, PlatformAccount
 from devcenter.audit.choices import AuditEventType
-from devcenter.audit.services import actor_of, audit_record
-from devcenter.errors import ConflictError, InvalidError, NotFoundError
-from devcenter.partners.selectors import partner_is_suspended, partner_lock_for
+from devcenter.audit.services import audit_record
+from devcenter.errors import ConflictError, InvalidError
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 
@@ -80,7 +78,8 @@ def account_create(
     return account
 
 
-def _account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:
+def account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:
+    """Mark a locked account deleted (the row is kept) and audit it."""
     old = _snapshot(account)
     account.status = AccountStatus.DELETED
     account.deleted_at = timezone.now()
@@ -112,54 +111,4 @@ def accounts_close_disallowed(*, partner: Partner, actor: str) -> list[PlatformA
         .order_by("pk")
         if not policy.decide_account(partner.partner_type, account.kind).allowed
     ]
-    return [_account_delete(account, actor=actor) for account in closing]
-
-
-def _lock_partner_for(partner_id: str, by: Any) -> Partner:
-    partner = partner_lock_for(public_id=partner_id, user=by)
-    if partner_is_suspended(partner):
-        raise account_error(ConflictError, AccountErrorCode.PARTNER_SUSPENDED)
-    return partner
-
-
-@transaction.atomic
-def test_account_create(*, partner_id: str, display_name: str, by: Any) -> PlatformAccount:
-    """Create a partner test account for a member (or staff) of a partner whose type may.
-
-    Refuses `partner_not_found` (404, also for a non-member), `partner_suspended`, the
-    policy's code when the type may not hold test accounts, and `test_account_limit` when
-    `DEVCENTER_TEST_ACCOUNT_LIMIT` active test accounts exist.
-    """
-    partner = _lock_partner_for(partner_id, by)
-    kind = AccountKind.PARTNER_TEST_ACCOUNT
-    decision = default_policy().decide_account(partner.partner_type, kind)
-    if not decision.allowed:
-        raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
-    active = PlatformAccount.objects.filter(
-        partner=partner, kind=kind, status=AccountStatus.ACTIVE
-    ).count()
-    if active >= settings.DEVCENTER_TEST_ACCOUNT_LIMIT:
-        raise account_error(ConflictError, AccountErrorCode.TEST_ACCOUNT_LIMIT)
-    return account_create(partner=partner, kind=kind, display_name=display_name, actor=actor_of(by))
-
-
-@transaction.atomic
-def test_account_delete(*, partner_id: str, account_id: str, by: Any) -> PlatformAccount:
-    """Delete one of the partner's test accounts (status deleted; the row is kept).
-
-    Refuses `partner_not_found`, `partner_suspended`, `account_not_found` (404),
-    `not_a_test_account` and `account_deleted` (409).
-    """
-    partner = _lock_partner_for(partner_id, by)
-    account = (
-        PlatformAccount.objects.select_for_update()
-        .filter(partner=partner, public_id=account_id)
-        .first()
-    )
-    if account is None:
-        raise account_error(NotFoundError, AccountErrorCode.ACCOUNT_NOT_FOUND)
-    if account.kind != AccountKind.PARTNER_TEST_ACCOUNT:
-        raise account_error(ConflictError, AccountErrorCode.NOT_A_TEST_ACCOUNT)
-    if account.status == AccountStatus.DELETED:
-        raise account_error(ConflictError, AccountErrorCode.ACCOUNT_DELETED)
-    return _account_delete(account, actor=actor_of(by))
+    return [account_delete(account, actor=actor) for account in closing]

@@ -23,7 +23,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
 
-from devcenter.accounts.services import test_account_create
 from devcenter.demo.samples import sample_pdf, sample_png
 from devcenter.partners.card_services import card_register
 from devcenter.partners.corporate_number import corporate_number_check_digit
@@ -32,6 +31,7 @@ from devcenter.partners.services import (
     CorporateDetails,
     partner_register_corporate_general,
     partner_register_individual,
+    test_account_create,
 )
 from devcenter.reviews import services as reviews
 

@@ -64,16 +64,21 @@ def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
 
 @router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors()})
 def partner_entitlements(request: HttpRequest, partner_id: str) -> dict[str, Any]:
-    """Return every service and account with today's decision and the paths that unlock it."""
-    partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
-    entitlements = selectors.partner_entitlements(partner=partner)
+    """Return every service, account and operation with today's decision for the caller
+    (the partner's status and facts, the caller's role) and the paths that unlock it."""
+    capabilities = selectors.capabilities_for(
+        public_id=partner_id, viewer=user_of(request), operation="partner.read"
+    )
+    policy = capabilities.policy
     return {
-        "partner": entitlements.partner,
-        "partner_type": entitlements.partner_type,
-        "status": entitlements.status,
-        "policy_version": entitlements.policy_version,
-        "services": decisions_out(entitlements.services),
-        "accounts": decisions_out(entitlements.accounts),
+        "partner": capabilities.partner.public_id,
+        "partner_type": capabilities.partner.partner_type,
+        "status": capabilities.partner.status,
+        "role": capabilities.role,
+        "policy_version": policy.version,
+        "services": decisions_out({s: capabilities.service(s) for s in policy.services}),
+        "accounts": decisions_out({a: capabilities.account(a) for a in policy.accounts}),
+        "operations": decisions_out(capabilities.operations()),
     }
 
 

@@ -30,12 +30,15 @@ from devcenter.partners.cards import (
     looks_like_card_number,
 )
 from devcenter.partners.errors import PartnerErrorCode, partner_error
-from devcenter.partners.models import Card, CardStatus, Partner, PartnerStatus, PartnerType
+from devcenter.partners.models import Card, CardStatus, Partner
 from devcenter.partners.moves import check_move, partner_type_set
 from devcenter.partners.selectors import partner_for_user, partner_lock, partner_lock_for
+from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 
 TOKEN_FIELD = "token"  # noqa: S105 (the name of the input field)
+CARD_REGISTER = "card.register"  # the policy's operation (and the move it makes)
+CARD_LOST = "card_lost"  # the policy's event for the automatic move when no card is left
 
 
 def _checked_token(token: str) -> str:
@@ -48,17 +51,6 @@ def _checked_token(token: str) -> str:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise partner_error(InvalidError, PartnerErrorCode.CARD_TOKEN_INVALID, field=TOKEN_FIELD)
     return token
-
-
-def _check_card_move(partner: Partner) -> None:
-    """Refuse a suspended partner and any type the policy does not let become individual_card.
-
-    An individual_card partner replacing its card makes no move.
-    """
-    if partner.status == PartnerStatus.SUSPENDED:
-        raise partner_error(ConflictError, PartnerErrorCode.PARTNER_SUSPENDED)
-    if partner.partner_type != PartnerType.INDIVIDUAL_CARD:
-        check_move(partner.partner_type, PartnerType.INDIVIDUAL_CARD)
 
 
 def _card_snapshot(card: Card) -> dict[str, Any]:
@@ -87,8 +79,8 @@ def card_register(*, partner_id: str, token: str, by: Any) -> Card:
     and leaves only the audit event `card.failed`. A previous verified card becomes removed.
     """
     token = _checked_token(token)
-    partner = partner_for_user(user=by, public_id=partner_id)
-    _check_card_move(partner)  # early: do not ask the provider for a partner who cannot
+    # Early: do not ask the provider for a partner who cannot (the policy's `card.register`).
+    partner = partner_for_user(user=by, public_id=partner_id, operation=CARD_REGISTER)
     answer = card_verifier().verify(token)
     if isinstance(answer, VerifiedCard) and card_is_past_expiry(
         answer.exp_year,
@@ -116,8 +108,8 @@ def _record_refusal(partner: Partner, refusal: CardRefusal, actor: str) -> None:
 
 @transaction.atomic
 def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
-    partner = partner_lock_for(public_id=partner_id, user=by)
-    _check_card_move(partner)  # again, under the lock: the partner may have moved meanwhile
+    # Again, under the lock: the partner may have moved meanwhile.
+    partner = partner_lock_for(public_id=partner_id, user=by, operation=CARD_REGISTER)
     actor = actor_of(by)
     previous = Card.objects.select_for_update().filter(partner=partner, status=CardStatus.VERIFIED)
     for card in previous:
@@ -141,10 +133,9 @@ def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
         partner=partner.public_id,
         new=_card_snapshot(card),
     )
-    if partner.partner_type != PartnerType.INDIVIDUAL_CARD:
-        partner_type_set(
-            partner, PartnerType.INDIVIDUAL_CARD, actor=actor, reason="card_registered"
-        )
+    to_type = default_policy().partner_state.operations[CARD_REGISTER].move_to
+    if to_type is not None and partner.partner_type != to_type:
+        partner_type_set(partner, to_type, actor=actor, reason="card_registered")
     return card
 
 
@@ -166,10 +157,12 @@ def _card_set_status(card: Card, status: str, event: str, actor: str, reason: st
 def _card_retire(partner: Partner, card: Card, status: str, event: str, actor: str) -> None:
     """Take the verified card out of use; with none left, make the policy's automatic move."""
     _card_set_status(card, status, event, actor, status)
-    left = Card.objects.filter(partner=partner, status=CardStatus.VERIFIED).exists()
-    if not left and partner.partner_type == PartnerType.INDIVIDUAL_CARD:
-        check_move(PartnerType.INDIVIDUAL_CARD, PartnerType.INDIVIDUAL)
-        partner_type_set(partner, PartnerType.INDIVIDUAL, actor=actor, reason=f"card_{status}")
+    if Card.objects.filter(partner=partner, status=CardStatus.VERIFIED).exists():
+        return
+    to_type = default_policy().automatic_move(partner.partner_type, CARD_LOST)
+    if to_type is not None:
+        check_move(partner.partner_type, to_type)
+        partner_type_set(partner, to_type, actor=actor, reason=f"card_{status}")
 
 
 @transaction.atomic
@@ -178,7 +171,7 @@ def card_remove(*, partner_id: str, card_id: str, by: Any) -> Card:
 
     Refuses `partner_not_found` / `card_not_found` (404) and `card_not_verified` (409).
     """
-    partner = partner_lock_for(public_id=partner_id, user=by)
+    partner = partner_lock_for(public_id=partner_id, user=by, operation="card.remove")
     card = Card.objects.select_for_update().filter(partner=partner, public_id=card_id).first()
     if card is None:
         raise partner_error(NotFoundError, PartnerErrorCode.CARD_NOT_FOUND)

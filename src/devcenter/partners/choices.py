@@ -23,3 +23,20 @@ class PartnerStatus(models.TextChoices):
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")  # may add and remove members
     DEVELOPER = "developer", _("Developer")  # may act for the partner
+
+
+class PartnerType(models.TextChoices):
+    """The policy file's partner types (a test keeps the two lists equal)."""
+
+    CORPORATE_CERTIFIED = (
+        "corporate_certified",
+        _("Corporate, certified"),
+    )  # staff confirmed identity
+    CORPORATE_GENERAL = "corporate_general", _("Corporate, general")  # online, instant, limited
+    INDIVIDUAL_CARD = "individual_card", _("Individual, card registered")  # verified card on file
+    INDIVIDUAL = "individual", _("Individual, no card")  # a platform user, no card
+
+
+class PartnerKind(models.TextChoices):
+    CORPORATE = "corporate", _("Corporate")  # a corporation or other organisation
+    INDIVIDUAL = "individual", _("Individual")  # one platform user

@@ -6,24 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Re-exported: code inside the app (and tests) may keep importing it from here.
 from devcenter.partners.choices import MemberRole as MemberRole
+from devcenter.partners.choices import PartnerKind as PartnerKind
 from devcenter.partners.choices import PartnerStatus as PartnerStatus
-
-
-class PartnerType(models.TextChoices):
-    """The policy file's partner types (a test keeps the two lists equal)."""
-
-    CORPORATE_CERTIFIED = (
-        "corporate_certified",
-        _("Corporate, certified"),
-    )  # staff confirmed identity
-    CORPORATE_GENERAL = "corporate_general", _("Corporate, general")  # online, instant, limited
-    INDIVIDUAL_CARD = "individual_card", _("Individual, card registered")  # verified card on file
-    INDIVIDUAL = "individual", _("Individual, no card")  # a platform user, no card
-
-
-class PartnerKind(models.TextChoices):
-    CORPORATE = "corporate", _("Corporate")  # a corporation or other organisation
-    INDIVIDUAL = "individual", _("Individual")  # one platform user
+from devcenter.partners.choices import PartnerType as PartnerType
 
 
 class Partner(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import audit_record
 from devcenter.errors import ConflictError
+from devcenter.partners.facts import DerivedFacts, FactSubject
 from devcenter.partners.models import Partner, PartnerStatus
 from devcenter.policy import Decision, default_policy
 
@@ -20,6 +21,16 @@ def check_move(
     if not decision.allowed:
         raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
     return decision
+
+
+def check_partner_move(partner: Partner, to_type: str) -> Decision:
+    """Check the move of a registered partner: its status first (a suspended partner moves
+    nowhere), then the policy's move with the facts derived from the registry."""
+    policy = default_policy()
+    denied = policy.status_denial(partner.status)
+    if denied is not None:
+        raise ConflictError(denied.code, denied.reason.ja, denied.reason.en)
+    return check_move(partner.partner_type, to_type, DerivedFacts(FactSubject(partner, None)))
 
 
 def partner_snapshot(partner: Partner) -> dict[str, Any]:

@@ -123,14 +123,17 @@ class DecisionOut(Schema):
 
 
 class EntitlementsOut(Schema):
-    """Every service and account with today's decision, like Stripe's capabilities."""
+    """Every service, account and operation with today's decision for the caller, like
+    Stripe's capabilities."""
 
     partner: str
     partner_type: str | None
     status: str
+    role: str | None
     policy_version: str
     services: dict[str, DecisionOut]
     accounts: dict[str, DecisionOut]
+    operations: dict[str, DecisionOut]
 
 
 def decisions_out(decisions: dict[str, Decision]) -> dict[str, dict[str, Any]]:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 
 from devcenter.errors import NotFoundError
-from devcenter.partners.errors import MESSAGES, PartnerErrorCode, partner_error
-from devcenter.partners.models import Card, CardStatus, Membership, Partner, PartnerStatus
-from devcenter.policy import Decision, Label, default_policy
-from devcenter.policy.model import make_decision
-
-
-def is_platform_user(user: Any) -> bool:
-    """Return whether `user` is a platform user: active, with a verified primary e-mail."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(EmailAddress.objects.filter(user=user, verified=True, primary=True).exists())
+from devcenter.partners.capabilities import PartnerCapabilities, partner_capabilities
+from devcenter.partners.errors import PartnerErrorCode, partner_error
+from devcenter.partners.facts import is_platform_user as is_platform_user
+from devcenter.partners.models import Card, CardStatus, Membership, Partner
+from devcenter.users import ActingUser
 
 
 def partner_get(*, public_id: str) -> Partner:
@@ -46,47 +38,42 @@ def partner_lock(*, public_id: str) -> Partner:
     return partner
 
 
-def partner_lock_for(*, public_id: str, user: Any) -> Partner:
-    """Return the partner locked for update if `user` may act for it (member or staff).
+def partner_lock_for(*, public_id: str, user: ActingUser | None, operation: str) -> Partner:
+    """Return the partner locked for update if `user` may perform `operation` on it now.
 
-    Raise NotFoundError `partner_not_found` when it does not exist or the user may not see it.
+    Raise the policy's refusal: NotFoundError `partner_not_found` when it does not exist or
+    the user has no role for it, else 403 / 409 with the decision's code.
     """
-    partner = partner_lock(public_id=public_id)
-    if not may_act_for(partner=partner, user=user):
-        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
-    return partner
+    return capabilities_for(
+        public_id=public_id, viewer=user, operation=operation, lock=True
+    ).partner
 
 
-def partner_is_suspended(partner: Partner) -> bool:
-    """Return whether the partner is suspended (allowed nothing)."""
-    return partner.status == PartnerStatus.SUSPENDED
+def partner_for_user(
+    *, user: ActingUser | None, public_id: str, operation: str = "partner.read"
+) -> Partner:
+    """Return the partner if `user` may perform `operation` (by default: see it).
 
-
-def member_role(*, partner: Partner, user: Any) -> str | None:
-    """Return `user`'s role in `partner` (owner, developer), or None if not a member."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        Membership.objects.filter(partner=partner, user=user).values_list("role", flat=True).first()
-    )
-
-
-def may_act_for(*, partner: Partner, user: Any) -> bool:
-    """Return whether `user` may act for `partner`: an active member, or staff."""
-    if user is None or not getattr(user, "is_active", False):
-        return False
-    return bool(user.is_staff) or member_role(partner=partner, user=user) is not None
-
-
-def partner_for_user(*, user: Any, public_id: str) -> Partner:
-    """Return the partner if `user` is a member or staff; NotFoundError otherwise.
-
-    A non-member gets the same answer as for a partner that does not exist.
+    Someone with no role for the partner gets the same answer as for a partner that does not
+    exist; staff see partners through the staff console, not as members.
     """
-    partner = Partner.objects.filter(public_id=public_id).first()
-    if partner is None or not may_act_for(partner=partner, user=user):
-        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
-    return partner
+    return capabilities_for(public_id=public_id, viewer=user, operation=operation).partner
+
+
+def capabilities_for(
+    *,
+    public_id: str,
+    viewer: ActingUser | None,
+    operation: str,
+    lock: bool = False,
+    as_staff: bool = False,
+) -> PartnerCapabilities:
+    """Return the capabilities of `viewer` on the partner `public_id`, after requiring
+    `operation` (the partner row locked for update when `lock`)."""
+    partner = partner_lock(public_id=public_id) if lock else partner_get(public_id=public_id)
+    capabilities = partner_capabilities(partner=partner, viewer=viewer, as_staff=as_staff)
+    capabilities.require(operation)
+    return capabilities
 
 
 def partners_of_user(*, user: Any) -> QuerySet[Partner]:
@@ -136,62 +123,3 @@ def cards_of_partner(*, partner: Partner) -> QuerySet[Card]:
 def verified_card(*, partner: Partner) -> Card | None:
     """Return the partner's verified card, if any."""
     return Card.objects.filter(partner=partner, status=CardStatus.VERIFIED).first()
-
-
-@dataclass(frozen=True)
-class PartnerEntitlements:
-    """Every service and account of the policy with today's decision for one partner."""
-
-    partner: str
-    partner_type: str | None
-    status: str
-    policy_version: str
-    services: dict[str, Decision]
-    accounts: dict[str, Decision]
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the entitlements as the API shows them."""
-        return {
-            "partner": self.partner,
-            "partner_type": self.partner_type,
-            "status": self.status,
-            "policy_version": self.policy_version,
-            "services": [{"service": c, **d.as_dict()} for c, d in self.services.items()],
-            "accounts": [{"account": c, **d.as_dict()} for c, d in self.accounts.items()],
-        }
-
-
-def partner_suspended_decision() -> Decision:
-    """Return the decision every question gets for a suspended partner (the registry's state)."""
-    ja, en = MESSAGES[PartnerErrorCode.PARTNER_SUSPENDED]
-    return make_decision(
-        allowed=False,
-        code=PartnerErrorCode.PARTNER_SUSPENDED.value,
-        reason=Label(ja, en),
-        unlock=(),
-        policy_version=default_policy().version,
-    )
-
-
-def partner_entitlements(*, partner: Partner) -> PartnerEntitlements:
-    """Return every service and account with the policy's decision for the partner's type.
-
-    A suspended partner is allowed nothing (code `partner_suspended`); a partner pending its
-    first certification gets the policy's answers for "not registered".
-    """
-    policy = default_policy()
-    if partner.status == PartnerStatus.SUSPENDED:
-        suspended = partner_suspended_decision()
-        services = dict.fromkeys(policy.services, suspended)
-        accounts = dict.fromkeys(policy.accounts, suspended)
-    else:
-        services = {s: policy.decide_service(partner.partner_type, s) for s in policy.services}
-        accounts = {a: policy.decide_account(partner.partner_type, a) for a in policy.accounts}
-    return PartnerEntitlements(
-        partner=partner.public_id,
-        partner_type=partner.partner_type,
-        status=partner.status,
-        policy_version=policy.version,
-        services=services,
-        accounts=accounts,
-    )

@@ -19,10 +19,13 @@ from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
-from devcenter.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from devcenter.errors import ConflictError, InvalidError, NotFoundError
+from devcenter.partners.account_services import test_account_create, test_account_delete
+from devcenter.partners.capabilities import STAFF_ROLE, partner_capabilities
 from devcenter.partners.card_services import card_register, card_remove, cards_expire
 from devcenter.partners.corporate_number import validate_corporate_number
 from devcenter.partners.errors import PartnerErrorCode, partner_error
+from devcenter.partners.facts import is_platform_user
 from devcenter.partners.models import (
     MemberRole,
     Membership,
@@ -31,10 +34,17 @@ from devcenter.partners.models import (
     PartnerStatus,
     PartnerType,
 )
-from devcenter.partners.moves import check_move, partner_snapshot, partner_type_set
+from devcenter.partners.moves import (
+    check_move,
+    check_partner_move,
+    partner_snapshot,
+    partner_type_set,
+)
 from devcenter.partners.notifications import notify_member_added
-from devcenter.partners.selectors import is_platform_user, member_role, partner_lock
+from devcenter.partners.selectors import partner_lock
+from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
+from devcenter.users import ActingUser
 
 __all__ = [
     "CorporateDetails",
@@ -49,6 +59,8 @@ __all__ = [
     "partner_register_individual",
     "partner_restore",
     "partner_suspend",
+    "test_account_create",
+    "test_account_delete",
 ]
 
 TEXT_MAX = {
@@ -99,11 +111,6 @@ class CorporateDetails:
             corporate_number=number,
             legal_entity_registered=bool(self.legal_entity_registered),
         )
-
-
-def _refuse_if_suspended(partner: Partner) -> None:
-    if partner.status == PartnerStatus.SUSPENDED:
-        raise partner_error(ConflictError, PartnerErrorCode.PARTNER_SUSPENDED)
 
 
 def _record_registered(partner: Partner, actor: str) -> None:
@@ -245,12 +252,7 @@ def partner_certify(*, partner: Partner, actor: str) -> Partner:
     partner account). Returns the locked, updated partner.
     """
     locked = Partner.objects.select_for_update().get(pk=partner.pk)
-    _refuse_if_suspended(locked)
-    check_move(
-        locked.partner_type,
-        PartnerType.CORPORATE_CERTIFIED,
-        {"legal_entity_registered": locked.legal_entity_registered},
-    )
+    check_partner_move(locked, PartnerType.CORPORATE_CERTIFIED)
     partner_type_set(locked, PartnerType.CORPORATE_CERTIFIED, actor=actor, reason="certified")
     account_create(
         partner=locked,
@@ -277,12 +279,16 @@ def _set_status(partner: Partner, status: str, *, event: str, actor: str, reason
     )
 
 
+def _check_staff_operation(partner: Partner, operation: str) -> None:
+    """Refuse a staff operation the partner's status does not allow (the face checked staff)."""
+    partner_capabilities(partner=partner, viewer=None, role=STAFF_ROLE).require(operation)
+
+
 @transaction.atomic
 def partner_suspend(*, partner_id: str, actor: str, reason: str) -> Partner:
     """Suspend a partner: it is allowed nothing until restored (`already_suspended` if so)."""
     partner = partner_lock(public_id=partner_id)
-    if partner.status == PartnerStatus.SUSPENDED:
-        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_SUSPENDED)
+    _check_staff_operation(partner, "partner.suspend")
     _set_status(
         partner,
         PartnerStatus.SUSPENDED,
@@ -297,22 +303,10 @@ def partner_suspend(*, partner_id: str, actor: str, reason: str) -> Partner:
 def partner_restore(*, partner_id: str, actor: str, reason: str = "") -> Partner:
     """Lift a suspension: back to active, or to pending when the partner has no type yet."""
     partner = partner_lock(public_id=partner_id)
-    if partner.status != PartnerStatus.SUSPENDED:
-        raise partner_error(ConflictError, PartnerErrorCode.NOT_SUSPENDED)
+    _check_staff_operation(partner, "partner.restore")
     status = PartnerStatus.ACTIVE if partner.partner_type else PartnerStatus.PENDING
     _set_status(partner, status, event=AuditEventType.PARTNER_RESTORED, actor=actor, reason=reason)
     return partner
-
-
-def _require_owner(partner: Partner, by: Any, *, unless_self: Any = None) -> None:
-    """Let an owner or staff through (or the user acting on itself); refuse anyone else."""
-    role = member_role(partner=partner, user=by)
-    if by is not None and getattr(by, "is_active", False) and by.is_staff:
-        return
-    if role is None:
-        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
-    if role != MemberRole.OWNER and (unless_self is None or by.pk != unless_self):
-        raise partner_error(ForbiddenError, PartnerErrorCode.NOT_AN_OWNER)
 
 
 def _platform_user_by_email(email: str) -> Any:
@@ -328,18 +322,20 @@ def _platform_user_by_email(email: str) -> Any:
 
 
 @transaction.atomic
-def member_add(*, partner_id: str, email: str, role: str, by: Any) -> Membership:
-    """Add the platform user with `email` as a member with `role` (owners and staff only).
+def member_add(
+    *, partner_id: str, email: str, role: str, by: ActingUser, as_staff: bool = False
+) -> Membership:
+    """Add the platform user with `email` as a member with `role`.
 
-    Refuses `invalid_role` (422), `partner_not_found`/`user_not_found` (404), `not_an_owner`
-    (403), `individual_single_member` and `already_member` (409).
+    The policy decides who may (`member.add` for owners, `member.support` for staff in the
+    staff console). Refuses `invalid_role` (422), `partner_not_found`/`user_not_found` (404),
+    `not_an_owner` (403), `individual_single_member` and `already_member` (409).
     """
-    if role not in MemberRole.values:
+    if role not in default_policy().member_roles:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")
     partner = partner_lock(public_id=partner_id)
-    _require_owner(partner, by)
-    if partner.kind == PartnerKind.INDIVIDUAL:
-        raise partner_error(ConflictError, PartnerErrorCode.INDIVIDUAL_SINGLE_MEMBER)
+    capabilities = partner_capabilities(partner=partner, viewer=by, as_staff=as_staff)
+    capabilities.require("member.support_add" if as_staff else "member.add")
     user = _platform_user_by_email(email)
     if Membership.objects.filter(partner=partner, user=user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
@@ -349,22 +345,32 @@ def member_add(*, partner_id: str, email: str, role: str, by: Any) -> Membership
 
 
 @transaction.atomic
-def member_remove(*, partner_id: str, user_id: int, by: Any) -> None:
-    """Remove a member (an owner or staff may remove anyone, a member may leave).
+def member_remove(*, partner_id: str, user_id: int, by: ActingUser, as_staff: bool = False) -> None:
+    """Remove a member: an owner removes anyone (`member.remove`), a member leaves
+    (`member.leave`), staff in the staff console support (`member.support`).
 
     Refuses `partner_not_found`/`not_a_member` (404), `not_an_owner` (403) and `last_owner`
     (409: a partner always keeps one owner).
     """
     partner = partner_lock(public_id=partner_id)
-    _require_owner(partner, by, unless_self=user_id)
+    capabilities = partner_capabilities(partner=partner, viewer=by, as_staff=as_staff)
+    leaving = by is not None and by.pk == user_id
+    operation = (
+        "member.support_remove" if as_staff else "member.leave" if leaving else "member.remove"
+    )
+    capabilities.require(operation, other_owner_remains=True)  # who may, before what exists
     membership = (
         Membership.objects.select_for_update().filter(partner=partner, user_id=user_id).first()
     )
     if membership is None:
         raise partner_error(NotFoundError, PartnerErrorCode.NOT_A_MEMBER, field="user_id")
-    owners = Membership.objects.filter(partner=partner, role=MemberRole.OWNER)
-    if membership.role == MemberRole.OWNER and owners.count() <= 1:
-        raise partner_error(ConflictError, PartnerErrorCode.LAST_OWNER)
+    if membership.role == MemberRole.OWNER:
+        remains = (
+            Membership.objects.filter(partner=partner, role=MemberRole.OWNER)
+            .exclude(user_id=user_id)
+            .exists()
+        )
+        capabilities.require(operation, other_owner_remains=remains)
     membership.delete()
     audit_record(
         event_type=AuditEventType.MEMBER_REMOVED,

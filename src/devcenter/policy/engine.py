@@ -104,6 +104,17 @@ class Policy:
         given = facts or {}
         return by_facts[tuple(bool(given.get(fact, False)) for fact in needs)]
 
+    def automatic_move(self, from_type: PartnerType, event: str) -> str | None:
+        """Return the type a partner of `from_type` moves to automatically on `event`, if any."""
+        return next(
+            (
+                m.to_type
+                for m in self.source.moves
+                if m.automatic and m.from_type == from_type and m.on == event
+            ),
+            None,
+        )
+
     def decide_action(
         self,
         actor: Actor,
@@ -442,6 +453,7 @@ def _describe(policy: Policy) -> dict[str, Any]:
                 "automatic": m.automatic,
                 "requires": list(m.requires),
                 "code": m.code,
+                "on": m.on,
             }
             for m in source.moves
         ],

@@ -172,6 +172,7 @@ class Move:
     automatic: bool
     requires: tuple[str, ...]
     code: str | None
+    on: str | None = None  # the registry event that makes an automatic move
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,13 +548,16 @@ def _move(
     for fact in requires:
         r.one_of(fact, [f.code for f in facts], f"{where}.requires", "fact")
     step = code = None
+    on = r.text(e, "on", where) if automatic else None
+    if not automatic and "on" in e:
+        raise r.fail(f"{where}.on", "only an automatic move follows an event")
     if allowed and not automatic:
         step = r.one_of(r.text(e, "step", where), [s.code for s in steps], f"{where}.step", "step")
     if not allowed:
         code = r.text(e, "code", where)
         if "step" in e or requires or automatic:
             raise r.fail(where, "a refused move takes only a code")
-    return Move(source, target, allowed, step, automatic, requires, code)
+    return Move(source, target, allowed, step, automatic, requires, code, on)
 
 
 def _actions(r: _Reader, doc: Mapping[str, Any]) -> tuple[Action, ...]:

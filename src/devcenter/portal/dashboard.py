@@ -1,8 +1,8 @@
 """Read what the developer pages show: a user's partners and one partner at a glance.
 
 Each page calls one function here; it gathers the registry's selectors and picks the labels of
-one language. Every decision comes from the policy core (through `partner_entitlements`); this
-module only arranges the answers.
+one language. Every decision comes from the policy core (through `partner_capabilities`: what
+this viewer may do for this partner now); this module only arranges the answers.
 """
 
 from __future__ import annotations
@@ -12,27 +12,21 @@ from typing import Any
 
 from devcenter.accounts.selectors import accounts_of_partner
 from devcenter.audit.selectors import audit_trail
-from devcenter.partners.choices import MemberRole
+from devcenter.partners.capabilities import PartnerCapabilities
+from devcenter.partners.choices import MemberRole, PartnerKind
 from devcenter.partners.selectors import (
-    partner_entitlements,
-    partner_for_user,
+    capabilities_for,
     partner_members,
     partners_of_user,
     verified_card,
 )
 from devcenter.policy import Decision, Policy, default_policy
 from devcenter.reviews.selectors import (
-    ApplicantActions,
-    applicant_actions,
     application_documents,
     applications_of_partner,
 )
 
 HISTORY_ROWS = 20  # the newest events the partner page shows
-CERTIFIED = "corporate_certified"
-TEST_ACCOUNT = "partner_test_account"
-INDIVIDUAL = "individual"
-CORPORATE = "corporate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +82,6 @@ class ApplicationView:
     application: Any
     reason: str  # the decision's reason in the page's language (rejected)
     documents: tuple[Any, ...]
-    actions: ApplicantActions
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +94,13 @@ class PartnerPage:
     accounts: tuple[Entitlement, ...]
     platform_accounts: tuple[Any, ...]
     card: Any
-    may_hold_test_accounts: bool
-    may_apply_for_certification: bool
     latest_application: ApplicationView | None
     history: tuple[Any, ...]
     members: tuple[MemberRow, ...]
-    viewer_is_owner: bool  # may add and remove members (staff too)
+    # Operation code with `_` for `.` (templates cannot index by dotted keys) -> whether the
+    # viewer may, and the reason when not, in the page's language.
+    can: dict[str, bool]
+    why_not: dict[str, str]
 
 
 def partner_list(*, user: Any, lang: str) -> PartnerList:
@@ -115,39 +109,42 @@ def partner_list(*, user: Any, lang: str) -> PartnerList:
     partners = list(partners_of_user(user=user))
     return PartnerList(
         partners=tuple(_row(policy, partner, lang) for partner in partners),
-        has_individual=any(p.kind == INDIVIDUAL and p.user_id == user.pk for p in partners),
+        has_individual=any(p.user_id == user.pk for p in partners),
     )
 
 
 def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
-    """Return the partner page of `public_id`; NotFoundError unless `user` is a member or staff."""
-    policy = default_policy()
-    partner = partner_for_user(user=user, public_id=public_id)
-    entitlements = partner_entitlements(partner=partner)
-    application = _application_view(partner, lang)
-    accounts = _entitlements(policy, "account", entitlements.accounts, lang)
+    """Return the partner page of `public_id`; NotFoundError unless `user` has a role for it."""
+    capabilities = capabilities_for(public_id=public_id, viewer=user, operation="partner.read")
+    policy = capabilities.policy
+    partner = capabilities.partner
+    operations = capabilities.operations()
     memberships = list(partner_members(partner=partner))
-    viewer_is_owner = bool(user.is_staff) or any(
-        m.user_id == user.pk and m.role == MemberRole.OWNER for m in memberships
-    )
     return PartnerPage(
         partner=partner,
         type_label=policy.label("partner_type", partner.partner_type).get(lang),
-        services=_entitlements(policy, "service", entitlements.services, lang),
-        accounts=accounts,
+        services=_entitlements(
+            policy, "service", _each(policy.services, capabilities.service), lang
+        ),
+        accounts=_entitlements(
+            policy, "account", _each(policy.accounts, capabilities.account), lang
+        ),
         platform_accounts=tuple(accounts_of_partner(partner=partner)),
-        card=verified_card(partner=partner) if partner.kind == INDIVIDUAL else None,
-        may_hold_test_accounts=any(a.allowed for a in accounts if a.code == TEST_ACCOUNT),
-        # Offered to a corporation not yet certified (the reviews service asks the policy)
-        # while no application is open (an open one may still be withdrawn).
-        may_apply_for_certification=partner.kind == CORPORATE
-        and partner.partner_type != CERTIFIED
-        and (application is None or not application.actions.withdraw),
-        latest_application=application,
+        card=verified_card(partner=partner) if partner.kind == PartnerKind.INDIVIDUAL else None,
+        latest_application=_application_view(partner, lang),
         history=tuple(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS]),
-        members=_member_rows(memberships, user, viewer_is_owner),
-        viewer_is_owner=viewer_is_owner,
+        members=_member_rows(memberships, user, capabilities),
+        can={_key(code): d.allowed for code, d in operations.items()},
+        why_not={_key(code): d.reason.get(lang) for code, d in operations.items() if not d.allowed},
     )
+
+
+def _key(operation: str) -> str:
+    return operation.replace(".", "_")
+
+
+def _each(codes: tuple[str, ...], decide: Any) -> dict[str, Decision]:
+    return {code: decide(code) for code in codes}
 
 
 def _application_view(partner: Any, lang: str) -> ApplicationView | None:
@@ -159,18 +156,22 @@ def _application_view(partner: Any, lang: str) -> ApplicationView | None:
         application=application,
         reason=reason or application.decision_reason_en or application.decision_reason_ja,
         documents=tuple(application_documents(application=application).filter(superseded=False)),
-        actions=applicant_actions(application=application),
     )
 
 
 def _member_rows(
-    memberships: list[Any], viewer: Any, viewer_is_owner: bool
+    memberships: list[Any], viewer: Any, capabilities: PartnerCapabilities
 ) -> tuple[MemberRow, ...]:
-    owners = sum(1 for m in memberships if m.role == MemberRole.OWNER)
+    """Return the members, each removable where the policy lets the viewer remove them (or
+    leave): the last owner never is."""
+    owners = [m.user_id for m in memberships if m.role == MemberRole.OWNER]
     rows = []
     for membership in memberships:
         is_viewer = membership.user_id == viewer.pk
-        last_owner = membership.role == MemberRole.OWNER and owners == 1
+        remains = membership.role != MemberRole.OWNER or any(
+            owner != membership.user_id for owner in owners
+        )
+        operation = "member.leave" if is_viewer else "member.remove"
         rows.append(
             MemberRow(
                 user_id=membership.user_id,
@@ -179,7 +180,7 @@ def _member_rows(
                 role_label=str(MemberRole(membership.role).label),
                 since=membership.created_at,
                 is_viewer=is_viewer,
-                removable=(is_viewer or viewer_is_owner) and not last_owner,
+                removable=capabilities.allows(operation, other_owner_remains=remains),
             )
         )
     return tuple(rows)

@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from devcenter.accounts.services import test_account_create, test_account_delete
 from devcenter.errors import DomainError, NotFoundError
 from devcenter.partners.services import (
     card_register,
@@ -30,6 +29,8 @@ from devcenter.partners.services import (
     member_remove,
     partner_register_corporate_general,
     partner_register_individual,
+    test_account_create,
+    test_account_delete,
 )
 from devcenter.portal.dashboard import partner_list, partner_page
 from devcenter.portal.forms import (
@@ -51,6 +52,7 @@ from devcenter.reviews.services import (
     application_submit_upgrade,
     application_withdraw,
 )
+from devcenter.users import acting_user
 
 Call = Callable[[Any], Any]
 SANDBOX_VERIFIER = "devcenter.partners.cards.SandboxCardVerifier"
@@ -231,7 +233,7 @@ def card_add(request: HttpRequest, public_id: str) -> HttpResponse:
         public_id,
         form_class=CardForm,
         call=lambda form: card_register(
-            partner_id=public_id, token=form.cleaned_data["token"], by=request.user
+            partner_id=public_id, token=form.cleaned_data["token"], by=acting_user(request)
         ),
         done=_("The card is registered."),
         name="card_form",
@@ -247,7 +249,9 @@ def card_delete(request: HttpRequest, public_id: str, card_id: str) -> HttpRespo
         request,
         public_id,
         form_class=ConfirmForm,
-        call=lambda form: card_remove(partner_id=public_id, card_id=card_id, by=request.user),
+        call=lambda form: card_remove(
+            partner_id=public_id, card_id=card_id, by=acting_user(request)
+        ),
         done=_("The card is removed."),
         name="card_form",
         anchor="card",
@@ -265,7 +269,7 @@ def test_account_add(request: HttpRequest, public_id: str) -> HttpResponse:
         call=lambda form: test_account_create(
             partner_id=public_id,
             display_name=form.cleaned_data["display_name"],
-            by=request.user,
+            by=acting_user(request),
         ),
         done=_("The test account is created."),
         name="test_account_form",
@@ -282,7 +286,7 @@ def test_account_remove(request: HttpRequest, public_id: str, account_id: str) -
         public_id,
         form_class=ConfirmForm,
         call=lambda form: test_account_delete(
-            partner_id=public_id, account_id=account_id, by=request.user
+            partner_id=public_id, account_id=account_id, by=acting_user(request)
         ),
         done=_("The test account is deleted."),
         name="test_account_form",
@@ -361,7 +365,7 @@ def member_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
             partner_id=public_id,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            by=request.user,
+            by=acting_user(request),
         ),
         done=_("The member is added."),
         name="member_form",
@@ -378,7 +382,7 @@ def member_remove_view(request: HttpRequest, public_id: str, user_id: int) -> Ht
     done = _("You have left the partner.") if leaving else _("The member is removed.")
 
     def remove(form: forms.Form) -> str:
-        member_remove(partner_id=public_id, user_id=user_id, by=request.user)
+        member_remove(partner_id=public_id, user_id=user_id, by=acting_user(request))
         return public_id  # `_submit` takes None for a refusal
 
     if _submit(request, form, remove, done) is None:

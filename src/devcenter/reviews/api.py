@@ -150,7 +150,7 @@ def staff_review_queue(request: HttpRequest, filters: Query[QueueFilterIn]) -> l
 def staff_application_detail(request: HttpRequest, application_id: str) -> CertificationApplication:
     """Return an application with the review record, documents and their download links."""
     user = require_staff(request)
-    return selectors.application_for_user(user=user, application_id=application_id)
+    return selectors.application_for_user(user=user, application_id=application_id, as_staff=True)
 
 
 _STAFF_ACTION = {200: StaffApplicationOut, **errors(409, 413)}

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from devcenter.partners.capabilities import partner_capabilities
 from devcenter.reviews import errors
 from devcenter.reviews.documents import open_stored
 from devcenter.reviews.models import ApplicationStatus, CertificationApplication, Document
 from devcenter.reviews.workflow import APPLICATION_PIPELINE, OPEN_STATUSES
+from devcenter.users import ActingUser
+
+if TYPE_CHECKING:
+    from devcenter.partners.models import Partner
 
 
 @dataclass(frozen=True)
@@ -65,14 +70,17 @@ def application_get(*, pk: int | str) -> CertificationApplication | None:
     return CertificationApplication.objects.filter(pk=pk).first()
 
 
-def application_for_user(*, user: Any, application_id: str) -> CertificationApplication:
-    """Return the application if `user` is a member of its partner or staff; else NotFound."""
+def application_for_user(
+    *, user: ActingUser | None, application_id: str, as_staff: bool = False
+) -> CertificationApplication:
+    """Return the application if the policy lets `user` see its documents (`documents.read`:
+    members, and staff in the staff console, `as_staff`); else NotFoundError."""
     application = (
         CertificationApplication.objects.select_related("partner")
         .filter(public_id=application_id)
         .first()
     )
-    if application is None or not may_read(user=user, partner=application.partner):
+    if application is None or not _may(user, application.partner, "documents.read", as_staff):
         raise errors.application_not_found()
     return application
 
@@ -82,18 +90,25 @@ def application_documents(*, application: CertificationApplication) -> QuerySet[
     return application.documents.order_by("superseded", "uploaded_at", "pk")
 
 
-def document_for_user(*, user: Any, document_id: str) -> Document:
-    """Return the document if `user` is a member of its partner or staff; else NotFoundError.
-
-    A member of another partner gets the same answer as for a document that does not exist.
-    """
+def document_for_user(
+    *, user: ActingUser | None, document_id: str, as_staff: bool = False
+) -> Document:
+    """Return the document if the policy lets `user` open it (`documents.download`: owners,
+    and staff in the staff console); NotFoundError for anyone with no role for its partner,
+    the policy's refusal (403) for a member who may see only the metadata."""
     document = (
         Document.objects.select_related("application__partner")
         .filter(public_id=document_id)
         .first()
     )
-    if document is None or not may_read(user=user, partner=document.application.partner):
+    if document is None:
         raise errors.document_not_found()
+    capabilities = partner_capabilities(
+        partner=document.application.partner, viewer=user, as_staff=as_staff
+    )
+    if capabilities.role is None:
+        raise errors.document_not_found()
+    capabilities.require("documents.download")
     return document
 
 
@@ -104,8 +119,5 @@ def document_open(document: Document) -> IO[bytes]:
     return open_stored(document.file.name)
 
 
-def may_read(*, user: Any, partner: Any) -> bool:
-    """Return whether `user` may read a partner's applications: an active member, or staff."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_staff) or partner.memberships.filter(user=user).exists()
+def _may(user: ActingUser | None, partner: Partner, operation: str, as_staff: bool) -> bool:
+    return partner_capabilities(partner=partner, viewer=user, as_staff=as_staff).allows(operation)

@@ -22,16 +22,13 @@ from django.utils import timezone
 
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
-from devcenter.errors import ConflictError
-from devcenter.partners.choices import PartnerStatus
-from devcenter.partners.errors import PartnerErrorCode, partner_error
-from devcenter.partners.selectors import partner_for_user
+from devcenter.partners.capabilities import partner_capabilities
+from devcenter.partners.selectors import partner_lock_for
 from devcenter.partners.services import (
     CorporateDetails,
     partner_certify,
     partner_register_corporate_pending,
 )
-from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 from devcenter.reviews import errors
 from devcenter.reviews.documents import (
@@ -50,11 +47,12 @@ from devcenter.reviews.models import (
 )
 from devcenter.reviews.notifications import notify_applicant
 from devcenter.reviews.workflow import DECIDED_STATUSES, OPEN_STATUSES, check_status_move
+from devcenter.users import ActingUser
 
 if TYPE_CHECKING:
     from devcenter.partners.models import Partner
 
-CERTIFIED = "corporate_certified"
+APPLY = "certification.apply"  # the policy's operation
 APPLICATION = "application"
 DOCUMENT = "document"
 
@@ -98,8 +96,7 @@ def application_submit_upgrade(
     """
     uploads = _inspect_required(registry_certificate, application_form)
     with files_removed_on_failure() as stored, transaction.atomic():
-        partner = _partner_of_member(user=user, partner_id=partner_id)
-        _check_certification_move(partner)
+        partner = partner_lock_for(public_id=partner_id, user=user, operation=APPLY)
         kind = ApplicationKind.NEW if partner.partner_type is None else ApplicationKind.UPGRADE
         application = _open_application(partner=partner, kind=kind, user=user)
         _store_documents(application, uploads, user=user, stored=stored)
@@ -124,7 +121,9 @@ def application_resubmit(
     }
     uploads = [inspect_upload(f, field=kind) for kind, f in given.items() if f is not None]
     with files_removed_on_failure() as stored, transaction.atomic():
-        application = _lock_for_member(user=user, application_id=application_id)
+        application = _lock_for_member(
+            user=user, application_id=application_id, operation="certification.resubmit"
+        )
         old = application.status
         check_status_move(old, ApplicationStatus.SUBMITTED)
         application.status = ApplicationStatus.SUBMITTED
@@ -138,7 +137,9 @@ def application_resubmit(
 @transaction.atomic
 def application_withdraw(*, user: Any, application_id: str) -> CertificationApplication:
     """Withdraw an open application (final), by a member of the partner."""
-    application = _lock_for_member(user=user, application_id=application_id)
+    application = _lock_for_member(
+        user=user, application_id=application_id, operation="certification.withdraw"
+    )
     old = application.status
     check_status_move(old, ApplicationStatus.WITHDRAWN)
     application.status = ApplicationStatus.WITHDRAWN
@@ -327,25 +328,6 @@ def _inspect_required(
     return uploads
 
 
-def _partner_of_member(*, user: Any, partner_id: str) -> Partner:
-    partner = partner_for_user(user=user, public_id=partner_id)  # 404 unless member or staff
-    if not partner.memberships.filter(user=user).exists():
-        raise errors.not_a_member()
-    return partner
-
-
-def _check_certification_move(partner: Partner) -> None:
-    if partner.status == PartnerStatus.SUSPENDED:  # a suspended partner is allowed nothing
-        raise partner_error(ConflictError, PartnerErrorCode.PARTNER_SUSPENDED)
-    decision = default_policy().decide_move(
-        partner.partner_type,
-        CERTIFIED,
-        {"legal_entity_registered": partner.legal_entity_registered},
-    )
-    if not decision.allowed:
-        raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
-
-
 def _open_application(*, partner: Partner, kind: str, user: Any) -> CertificationApplication:
     if CertificationApplication.objects.filter(partner=partner, status__in=OPEN_STATUSES).exists():
         raise errors.application_already_open()
@@ -417,10 +399,16 @@ def _lock(application_id: str) -> CertificationApplication:
     return application
 
 
-def _lock_for_member(*, user: Any, application_id: str) -> CertificationApplication:
+def _lock_for_member(
+    *, user: ActingUser | None, application_id: str, operation: str
+) -> CertificationApplication:
+    """Lock the application and require `operation` of `user` on its partner (404 for a
+    user with no role for it, as for an application that does not exist)."""
     application = _lock(application_id)
-    if user is None or not application.partner.memberships.filter(user=user).exists():
+    capabilities = partner_capabilities(partner=application.partner, viewer=user)
+    if capabilities.role is None:
         raise errors.application_not_found()
+    capabilities.require(operation)
     return application
 
 

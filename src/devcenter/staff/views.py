@@ -105,7 +105,9 @@ def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
     if not (request.user.is_authenticated and request.user.is_staff):
         raise Http404
     try:
-        document = selectors.document_for_user(user=request.user, document_id=document_id)
+        document = selectors.document_for_user(
+            user=request.user, document_id=document_id, as_staff=True
+        )
         handle = selectors.document_open(document)
     except DomainError as error:
         raise Http404(error.code) from error

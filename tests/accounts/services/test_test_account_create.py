@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from devcenter.accounts.models import AccountKind
-from devcenter.accounts.services import test_account_create as create_test_account
 from devcenter.errors import ConflictError, NotFoundError
 from devcenter.partners.services import partner_certify, partner_suspend
+from devcenter.partners.services import test_account_create as create_test_account
 from devcenter.policy import default_policy
 from tests.partners.factories import corporate_general_partner, individual_partner, platform_user
 
@@ -50,7 +50,7 @@ def test_the_limit_is_the_setting(certified, settings, row_counts) -> None:
 
 
 def test_deleted_test_accounts_do_not_count(certified, settings) -> None:
-    from devcenter.accounts.services import test_account_delete
+    from devcenter.partners.services import test_account_delete
 
     settings.DEVCENTER_TEST_ACCOUNT_LIMIT = 1
     partner, owner = certified

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from devcenter.accounts.models import AccountStatus
-from devcenter.accounts.services import test_account_create as create_test_account
-from devcenter.accounts.services import test_account_delete as delete_test_account
 from devcenter.errors import ConflictError, NotFoundError
 from devcenter.partners.services import partner_certify
+from devcenter.partners.services import test_account_create as create_test_account
+from devcenter.partners.services import test_account_delete as delete_test_account
 from tests.partners.factories import corporate_general_partner, platform_user
 
 pytestmark = pytest.mark.django_db

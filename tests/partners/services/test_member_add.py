@@ -33,10 +33,15 @@ def test_an_owner_adds_a_developer(last_event) -> None:
     assert event.new == {"user": developer.pk, "role": "developer"}
 
 
-def test_staff_may_add_a_member() -> None:
+def test_staff_add_a_member_only_through_the_staff_console() -> None:
     partner = corporate_general_partner()
     staff, user = platform_user(is_staff=True), platform_user()
-    member_add(partner_id=partner.public_id, email=user.email, role="owner", by=staff)
+    with pytest.raises(NotFoundError) as refused:
+        member_add(partner_id=partner.public_id, email=user.email, role="owner", by=staff)
+    assert refused.value.code == "partner_not_found"
+    member_add(
+        partner_id=partner.public_id, email=user.email, role="owner", by=staff, as_staff=True
+    )
     assert partner.memberships.filter(user=user, role="owner").exists()
 
 

@@ -76,7 +76,8 @@ def test_only_a_needs_info_application_is_resubmitted(
             user=owner, application_id=application.public_id, application_form=pdf_upload()
         )
 
-    assert refused.value.code == "invalid_status_move"
+    # The policy refuses first: staff have not asked for more information.
+    assert refused.value.code == "application_not_awaiting_answer"
     assert registry_state() == before  # the new file was not left behind either
 
 

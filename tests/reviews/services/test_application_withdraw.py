@@ -58,7 +58,8 @@ def test_a_decided_application_is_not_withdrawn(
     with pytest.raises(ConflictError) as refused:
         application_withdraw(user=owner, application_id=application.public_id)
 
-    assert refused.value.code == "invalid_status_move"
+    # The policy refuses first: nothing awaits a decision.
+    assert refused.value.code == "no_open_application"
     assert registry_state() == before
 
 
