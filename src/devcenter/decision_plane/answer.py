@@ -174,18 +174,17 @@ def registry_decisions(policy: Policy) -> tuple[dict[str, Decision], Decision]:
     missing account, built once per policy so that they carry its version."""
 
     # The partners app's own message, so that entitlements and decisions say the same.
-    from devcenter.partners.errors import MESSAGES, PartnerErrorCode
 
     def denial(code: str, reason: Label) -> Decision:
         return make_decision(
             allowed=False, code=code, reason=reason, unlock=(), policy_version=policy.version
         )
 
-    suspended = Label(*MESSAGES[PartnerErrorCode.PARTNER_SUSPENDED])
-    blocked = {
-        NOT_FOUND: denial(NOT_FOUND, NO_SUCH_PARTNER),
-        "suspended": denial(PartnerErrorCode.PARTNER_SUSPENDED.value, suspended),
-    }
+    blocked = {NOT_FOUND: denial(NOT_FOUND, NO_SUCH_PARTNER)}
+    for status in policy.statuses:  # the policy says which statuses allow nothing, and why
+        denied = policy.status_denial(status)
+        if denied is not None:
+            blocked[status] = denied
     return blocked, denial(NOT_FOUND, NO_SUCH_ACCOUNT)
 
 

@@ -60,7 +60,7 @@ class DecisionPlane:
         }
         if bare_endpoint:
             # The yardstick of `make bench`: same server, same answer, no work.
-            sample = self.policy.decide_service("individual", "graph_api").json
+            sample = self.policy.decide_service(None, self.policy.services[0]).json
             self._bare = b'{"decisions":[' + sample + b"]}"
             self._routes[BARE_PATH] = (b"POST", self._post_bare)
 

@@ -46,7 +46,6 @@ LISTEN_TIMEOUT_SECONDS = 0.5  # how often the listener checks that it should sto
 LISTEN_RETRY_SECONDS = 2.0
 READ_CHUNK = 500  # ids per `IN (…)` query when catching up
 LOAD_CHUNK = 20_000
-SUSPENDED = "suspended"
 DELETED = "deleted"
 _ACCOUNT_TARGETS = frozenset({"account", "platform_account"})
 

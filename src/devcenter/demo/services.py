@@ -25,6 +25,7 @@ from django.test.utils import override_settings
 
 from devcenter.demo.samples import sample_pdf, sample_png
 from devcenter.partners.card_services import card_register
+from devcenter.partners.choices import STAFF_ROLE, PartnerType
 from devcenter.partners.corporate_number import corporate_number_check_digit
 from devcenter.partners.selectors import partner_get_by_pk
 from devcenter.partners.services import (
@@ -98,7 +99,7 @@ def _user(local_part: str, *, is_staff: bool = False) -> tuple[Any, str]:
 
 
 def _staff_user() -> tuple[Any, DemoLogin]:
-    user, password = _user("staff", is_staff=True)
+    user, password = _user(STAFF_ROLE, is_staff=True)
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     uri = get_mfa_adapter().build_totp_url(user, secret)
@@ -144,14 +145,14 @@ def _certified_corporation(staff: Any) -> DemoLogin:
     reviews.application_approve(application_id=app_id, reviewer=staff)
     partner = partner_get_by_pk(pk=application.partner_id)
     test_account_create(partner_id=partner.public_id, display_name="Demo test account", by=user)
-    return DemoLogin("corporate_certified", user.email, password, partner.public_id)
+    return DemoLogin(PartnerType.CORPORATE_CERTIFIED, user.email, password, partner.public_id)
 
 
 def _general_corporation() -> DemoLogin:
     user, password = _user("general")
     details = _details(2, "Demo General Apps", "合同会社デモ一般アプリ")
     partner = partner_register_corporate_general(user=user, details=details)
-    return DemoLogin("corporate_general", user.email, password, partner.public_id)
+    return DemoLogin(PartnerType.CORPORATE_GENERAL, user.email, password, partner.public_id)
 
 
 def _general_corporation_applying() -> DemoLogin:
@@ -167,14 +168,12 @@ def _general_corporation_applying() -> DemoLogin:
 
 
 def _individual(*, with_card: bool) -> DemoLogin:
-    user, password = _user("card" if with_card else "individual")
+    user, password = _user("card" if with_card else "solo")
     name = "Demo Card Developer" if with_card else "Demo Individual Developer"
     partner = partner_register_individual(user=user, registration_name=name)
     if with_card:
         card_register(partner_id=partner.public_id, token="tok_visa", by=user)  # noqa: S106
-    return DemoLogin(
-        "individual_card" if with_card else "individual", user.email, password, partner.public_id
-    )
+    return DemoLogin(partner.partner_type or "", user.email, password, partner.public_id)
 
 
 def _write_logins(logins: list[DemoLogin]) -> None:

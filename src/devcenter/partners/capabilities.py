@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devcenter.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from devcenter.partners.choices import STAFF_ROLE
 from devcenter.partners.errors import PartnerErrorCode, partner_error
 from devcenter.partners.facts import DerivedFacts, FactSubject
 from devcenter.partners.models import Membership, Partner
 from devcenter.policy import Decision, Policy, default_policy
 from devcenter.users import ActingUser
-
-STAFF_ROLE = "staff"  # the policy's role for staff acting through the staff console
 
 
 @dataclass

@@ -20,6 +20,9 @@ class PartnerStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")  # allowed nothing until restored
 
 
+STAFF_ROLE = "staff"  # the policy's role of staff acting through the staff console (no member)
+
+
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")  # may add and remove members
     DEVELOPER = "developer", _("Developer")  # may act for the partner

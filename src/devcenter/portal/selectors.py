@@ -14,12 +14,12 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from devcenter.partners.choices import PartnerKind
 from devcenter.policy import Decision, Policy
 
 NOT_REGISTERED = "none"  # the CLI's and the matrices' code for "no partner type"
 
 # The policy file names these sub-codes without labels; the page needs words for them.
-KIND_LABELS = {"corporate": _("Corporate"), "individual": _("Individual")}
 PLATFORM_LABELS = {
     "browser": _("browser-based"),
     "android": _("Android app"),
@@ -193,7 +193,7 @@ def _matrix(
 
 def _column(policy: Policy, lang: str, code: str) -> MatrixColumn:
     partner_type = partner_type_or_none(code)
-    group = "" if partner_type is None else str(KIND_LABELS[policy.kind_of(partner_type)])
+    group = "" if partner_type is None else str(PartnerKind(policy.kind_of(partner_type)).label)
     label = policy.label("partner_type", partner_type).get(lang)
     return MatrixColumn(code=code, label=label, group=group)
 
@@ -203,7 +203,7 @@ def _partner_type(policy: Policy, lang: str, partner_type: dict[str, Any]) -> Pa
     return PartnerTypeInfo(
         code=code,
         label=policy.label("partner_type", code).get(lang),
-        group=str(KIND_LABELS[policy.kind_of(code)]),
+        group=str(PartnerKind(policy.kind_of(code)).label),
         how=partner_type["how"][lang],
     )
 
