@@ -21,8 +21,9 @@ from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
-from devcenter.partners.capabilities import STAFF_ROLE, partner_capabilities
+from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.card_services import card_register, card_remove, cards_expire
+from devcenter.partners.choices import STAFF_ROLE
 from devcenter.partners.corporate_number import validate_corporate_number
 from devcenter.partners.errors import PartnerErrorCode, partner_error
 from devcenter.partners.facts import is_platform_user

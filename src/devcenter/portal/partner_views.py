@@ -8,6 +8,7 @@ user is not a member of is a 404, as if it did not exist. Every successful POST 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -52,7 +53,7 @@ from devcenter.reviews.services import (
     application_submit_upgrade,
     application_withdraw,
 )
-from devcenter.users import acting_user
+from devcenter.users import ActingUser, acting_user
 
 Call = Callable[[Any], Any]
 SANDBOX_VERIFIER = "devcenter.partners.cards.SandboxCardVerifier"
@@ -208,175 +209,119 @@ def _partner_page(
     return _page(request, "portal/partners/detail.html", context, status=status)
 
 
-def _partner_action(
-    request: HttpRequest,
-    public_id: str,
-    *,
-    form_class: type[forms.Form],
-    call: Call,
-    done: Any,
-    name: str,
-    anchor: str,
-) -> HttpResponse:
-    form = form_class(request.POST, request.FILES)
-    if _submit(request, form, call, done) is None:
-        return _partner_page(request, public_id, form, name)
-    return redirect(f"{_partner_url(public_id)}#{anchor}")
+@dataclass(frozen=True)
+class PartnerAction:
+    """One form on the partner page: its form, the service it calls, what it says when done,
+    the context name of its bound form (to show errors) and the section to return to."""
+
+    form_class: type[forms.Form]
+    call: Callable[[ActingUser, str, forms.Form, dict[str, Any]], Any]
+    done: Any
+    form_name: str
+    anchor: str
 
 
-@login_required
-@require_POST
-def card_add(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Register the card the payment provider tokenised."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=CardForm,
-        call=lambda form: card_register(
-            partner_id=public_id, token=form.cleaned_data["token"], by=acting_user(request)
+def _documents(form: forms.Form) -> dict[str, Any]:
+    return {
+        "registry_certificate": form.cleaned_data["registry_certificate"],
+        "application_form": form.cleaned_data["application_form"],
+    }
+
+
+ACTIONS: dict[str, PartnerAction] = {
+    "card_add": PartnerAction(
+        CardForm,
+        lambda user, pid, form, ids: card_register(
+            partner_id=pid, token=form.cleaned_data["token"], by=user
         ),
-        done=_("The card is registered."),
-        name="card_form",
-        anchor="card",
-    )
-
-
-@login_required
-@require_POST
-def card_delete(request: HttpRequest, public_id: str, card_id: str) -> HttpResponse:
-    """Remove the partner's card."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=ConfirmForm,
-        call=lambda form: card_remove(
-            partner_id=public_id, card_id=card_id, by=acting_user(request)
+        _("The card is registered."),
+        "card_form",
+        "card",
+    ),
+    "card_remove": PartnerAction(
+        ConfirmForm,
+        lambda user, pid, form, ids: card_remove(partner_id=pid, card_id=ids["card_id"], by=user),
+        _("The card is removed."),
+        "card_form",
+        "card",
+    ),
+    "test_account_add": PartnerAction(
+        TestAccountForm,
+        lambda user, pid, form, ids: test_account_create(
+            partner_id=pid, display_name=form.cleaned_data["display_name"], by=user
         ),
-        done=_("The card is removed."),
-        name="card_form",
-        anchor="card",
-    )
-
-
-@login_required
-@require_POST
-def test_account_add(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Create a partner test account."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=TestAccountForm,
-        call=lambda form: test_account_create(
-            partner_id=public_id,
-            display_name=form.cleaned_data["display_name"],
-            by=acting_user(request),
+        _("The test account is created."),
+        "test_account_form",
+        "test-accounts",
+    ),
+    "test_account_delete": PartnerAction(
+        ConfirmForm,
+        lambda user, pid, form, ids: test_account_delete(
+            partner_id=pid, account_id=ids["account_id"], by=user
         ),
-        done=_("The test account is created."),
-        name="test_account_form",
-        anchor="test-accounts",
-    )
-
-
-@login_required
-@require_POST
-def test_account_remove(request: HttpRequest, public_id: str, account_id: str) -> HttpResponse:
-    """Delete a partner test account."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=ConfirmForm,
-        call=lambda form: test_account_delete(
-            partner_id=public_id, account_id=account_id, by=acting_user(request)
+        _("The test account is deleted."),
+        "test_account_form",
+        "test-accounts",
+    ),
+    "apply_upgrade": PartnerAction(
+        DocumentsForm,
+        lambda user, pid, form, ids: application_submit_upgrade(
+            user=user, partner_id=pid, **_documents(form)
         ),
-        done=_("The test account is deleted."),
-        name="test_account_form",
-        anchor="test-accounts",
-    )
-
-
-@login_required
-@require_POST
-def apply_upgrade(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Apply for certification with the two documents (a corporate general partner)."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=DocumentsForm,
-        call=lambda form: application_submit_upgrade(
-            user=request.user,
-            partner_id=public_id,
-            registry_certificate=form.cleaned_data["registry_certificate"],
-            application_form=form.cleaned_data["application_form"],
+        _("Your certification application is submitted. Staff will contact you."),
+        "documents_form",
+        "certification",
+    ),
+    "application_withdraw": PartnerAction(
+        ConfirmForm,
+        lambda user, pid, form, ids: application_withdraw(
+            user=user, application_id=ids["application_id"]
         ),
-        done=_("Your certification application is submitted. Staff will contact you."),
-        name="documents_form",
-        anchor="certification",
-    )
-
-
-@login_required
-@require_POST
-def application_withdraw_view(
-    request: HttpRequest, public_id: str, application_id: str
-) -> HttpResponse:
-    """Withdraw the partner's open certification application (before staff decide)."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=ConfirmForm,
-        call=lambda form: application_withdraw(user=request.user, application_id=application_id),
-        done=_("The application is withdrawn."),
-        name="withdraw_form",
-        anchor="certification",
-    )
-
-
-@login_required
-@require_POST
-def application_resubmit_view(
-    request: HttpRequest, public_id: str, application_id: str
-) -> HttpResponse:
-    """Send the application back to staff after they asked for information."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=ResubmitForm,
-        call=lambda form: application_resubmit(
-            user=request.user,
-            application_id=application_id,
-            registry_certificate=form.cleaned_data["registry_certificate"],
-            application_form=form.cleaned_data["application_form"],
+        _("The application is withdrawn."),
+        "withdraw_form",
+        "certification",
+    ),
+    "application_resubmit": PartnerAction(
+        ResubmitForm,
+        lambda user, pid, form, ids: application_resubmit(
+            user=user, application_id=ids["application_id"], **_documents(form)
         ),
-        done=_("Your answer is sent. Staff will review the application again."),
-        name="resubmit_form",
-        anchor="certification",
-    )
-
-
-@login_required
-@require_POST
-def member_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Add a platform user as a member (owners and staff)."""
-    return _partner_action(
-        request,
-        public_id,
-        form_class=MemberForm,
-        call=lambda form: member_add(
-            partner_id=public_id,
+        _("Your answer is sent. Staff will review the application again."),
+        "resubmit_form",
+        "certification",
+    ),
+    "member_add": PartnerAction(
+        MemberForm,
+        lambda user, pid, form, ids: member_add(
+            partner_id=pid,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            by=acting_user(request),
+            by=user,
         ),
-        done=_("The member is added."),
-        name="member_form",
-        anchor="members",
-    )
+        _("The member is added."),
+        "member_form",
+        "members",
+    ),
+}
+
+
+@login_required
+@require_POST
+def partner_action(request: HttpRequest, public_id: str, action: str, **ids: Any) -> HttpResponse:
+    """Run one of the partner page's forms (`ACTIONS[action]`): redirect back to its section,
+    or show the page again with the refusal at the form."""
+    spec = ACTIONS[action]
+    user = acting_user(request)
+    form = spec.form_class(request.POST, request.FILES)
+    if _submit(request, form, lambda f: spec.call(user, public_id, f, ids), spec.done) is None:
+        return _partner_page(request, public_id, form, spec.form_name)
+    return redirect(f"{_partner_url(public_id)}#{spec.anchor}")
 
 
 @login_required
 @require_POST
 def member_remove_view(request: HttpRequest, public_id: str, user_id: int) -> HttpResponse:
-    """Remove a member (owners and staff), or leave the partner (any member)."""
+    """Remove a member (owners), or leave the partner (any member)."""
     leaving = user_id == request.user.pk
     form = ConfirmForm(request.POST)
     done = _("You have left the partner.") if leaving else _("The member is removed.")
@@ -387,6 +332,6 @@ def member_remove_view(request: HttpRequest, public_id: str, user_id: int) -> Ht
 
     if _submit(request, form, remove, done) is None:
         return _partner_page(request, public_id, form, "member_remove_form")
-    if leaving and not request.user.is_staff:
+    if leaving:
         return redirect("portal:partners")  # the partner is no longer theirs to see
     return redirect(f"{_partner_url(public_id)}#members")
