@@ -46,5 +46,13 @@ def load_policy_file(path: str | Path) -> Policy:
 
 @cache
 def default_policy() -> Policy:
-    """Return the shipped mixi Platform policy, loaded once per process."""
-    return load_policy(files(__package__).joinpath(POLICY_FILE).read_text(encoding="utf-8"))
+    """Return the shipped mixi Platform policy, loaded once per process.
+
+    A file that fails its own invariants or tests is refused (PolicyFileError naming the
+    check and the counterexample): the service never starts on a policy that breaks them.
+    """
+    from devcenter.policy.checks import require_checks_pass
+
+    policy = load_policy(files(__package__).joinpath(POLICY_FILE).read_text(encoding="utf-8"))
+    require_checks_pass(policy)
+    return policy

@@ -82,6 +82,8 @@ TOP_LEVEL = frozenset(
         "attributes",
         "action_rules",
         "messages",
+        "invariants",
+        "tests",
     }
 )
 
@@ -216,6 +218,9 @@ class PolicySource:
     attributes: Mapping[str, tuple[str, ...]]
     action_rules: tuple[ActionRule, ...]
     messages: Mapping[str, Mapping[str, Label]]
+    # Checked by devcenter.policy.checks over the whole request space, not here.
+    invariants: tuple[Mapping[str, Any], ...] = ()
+    tests: tuple[Mapping[str, Any], ...] = ()
 
 
 class _Reader:
@@ -353,6 +358,8 @@ def load_policy_source(text: str) -> PolicySource:
         attributes=attributes,
         action_rules=_action_rules(r, doc, actions, accounts),
         messages=_messages(r, doc),
+        invariants=tuple(r.table(t, "invariants") for t in doc.get("invariants", [])),
+        tests=tuple(r.table(t, "tests") for t in doc.get("tests", [])),
     )
     _check_codes_have_messages(r, source)
     return source

@@ -7,11 +7,12 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from devcenter.policy import default_policy
+from devcenter.policy import PolicyFileError, default_policy, load_policy, load_policy_file
+from devcenter.policy.checks import check_policy
 from devcenter.portal.selectors import account_matrix, service_matrix
 from devcenter.portal.terminal import NO_MARK, YES_MARK, render_matrix
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Show the partner-program policy. `policy show` prints the service and account tables "
         f"({YES_MARK} yes, {NO_MARK} no) and the policy version; --json prints the whole policy "
-        "as JSON. Exit status 0."
+        "as JSON. `policy check [FILE]` asks every request of the file's finite space and "
+        "evaluates its invariants and tests: exit 1 on any failure, with the counterexample."
     )
     requires_system_checks: list[str] = []  # reads the policy file only
 
@@ -36,8 +38,17 @@ class Command(BaseCommand):
             help="language of labels and text (default: %(default)s)",
         )
         show.add_argument("--json", action="store_true", help="print the whole policy as JSON")
+        check = sub.add_parser(
+            "check",
+            help="ask every request of a policy file's space; evaluate its invariants and tests",
+        )
+        check.add_argument("file", nargs="?", help="a policy file (default: the shipped one)")
+        check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check":
+            self._check(options)
+            return
         policy = default_policy()
         if options["json"]:
             self.stdout.write(json.dumps(policy.describe(), ensure_ascii=False, indent=2))
@@ -58,3 +69,32 @@ class Command(BaseCommand):
             for title, corner, matrix in sections:
                 self.stdout.write("\n" + title % {"yes": YES_MARK, "no": NO_MARK} + "\n")
                 self.stdout.write("\n".join(render_matrix(matrix, corner)))
+
+    def _check(self, options: dict[str, Any]) -> None:
+        """Print the check report; exit 1 on any failure (or a file that does not load)."""
+        try:
+            if options["file"]:
+                policy = load_policy_file(options["file"])
+            else:
+                policy = load_policy(_shipped_text())
+            report = check_policy(policy)
+        except (OSError, PolicyFileError) as error:
+            raise CommandError(str(error), returncode=1) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            for failure in report.failures:
+                self.stdout.write(failure.line())
+            self.stdout.write(
+                f"policy {report.version}: {report.requests} requests, "
+                f"{report.invariants} invariants, {report.tests} tests, "
+                f"{len(report.failures)} failures in {report.seconds * 1000:.0f} ms"
+            )
+        if not report.ok:
+            raise SystemExit(1)
+
+
+def _shipped_text() -> str:
+    from importlib.resources import files
+
+    return files("devcenter.policy").joinpath("mixi_platform.toml").read_text(encoding="utf-8")
