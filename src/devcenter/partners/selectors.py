@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from devcenter.errors import NotFoundError
 from devcenter.partners.capabilities import PartnerCapabilities, partner_capabilities
@@ -90,6 +90,23 @@ def partner_snapshot_rows(**lookup: Any) -> QuerySet[Partner, tuple[str, str | N
         Partner.objects.filter(**lookup)
         .order_by()
         .values_list("public_id", "partner_type", "status")
+    )
+
+
+def partner_groups() -> dict[tuple[str | None, str], int]:
+    """Return how many partners the registry holds per (partner_type, status): one query."""
+    rows = (
+        Partner.objects.order_by().values_list("partner_type", "status").annotate(count=Count("pk"))
+    )
+    return {(partner_type, status): count for partner_type, status, count in rows}
+
+
+def partner_ids_in_group(*, partner_type: str | None, status: str, limit: int) -> list[str]:
+    """Return the first `limit` public ids (in id order) of the partners of one group."""
+    return list(
+        Partner.objects.filter(partner_type=partner_type, status=status)
+        .order_by("public_id")
+        .values_list("public_id", flat=True)[:limit]
     )
 
 

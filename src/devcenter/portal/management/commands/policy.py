@@ -11,8 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from devcenter.partners.selectors import partner_groups, partner_ids_in_group
 from devcenter.policy import PolicyFileError, default_policy, load_policy, load_policy_file
 from devcenter.policy.checks import check_policy
+from devcenter.policy.diff import PolicyDiff, diff_policies
 from devcenter.portal.selectors import account_matrix, service_matrix
 from devcenter.portal.terminal import NO_MARK, YES_MARK, render_matrix
 
@@ -44,10 +46,19 @@ class Command(BaseCommand):
         )
         check.add_argument("file", nargs="?", help="a policy file (default: the shipped one)")
         check.add_argument("--json", action="store_true", help="print the report as JSON")
+        diff = sub.add_parser(
+            "diff",
+            help="what changes from the active policy to NEW, and which partners gain or lose",
+        )
+        diff.add_argument("file", help="the new policy file")
+        diff.add_argument("--json", action="store_true", help="print the diff as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check":
             self._check(options)
+            return
+        if options["action"] == "diff":
+            self._diff(options)
             return
         policy = default_policy()
         if options["json"]:
@@ -92,6 +103,78 @@ class Command(BaseCommand):
             )
         if not report.ok:
             raise SystemExit(1)
+
+    def _diff(self, options: dict[str, Any]) -> None:
+        """Print what changes; exit 0 when nothing does, 3 when something does. Writes nothing."""
+        try:
+            new = load_policy_file(options["file"])
+        except (OSError, PolicyFileError) as error:
+            raise CommandError(str(error), returncode=1) from error
+        diff = diff_policies(default_policy(), new, partner_groups())
+        shown = diff_as_dict(diff)
+        if options["json"]:
+            self.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write("\n".join(diff_lines(shown)))
+        if diff.changed:
+            raise SystemExit(3)
+
+
+DIFF_IDS = 20  # partner ids listed per gain or loss
+
+
+def diff_as_dict(diff: PolicyDiff) -> dict[str, Any]:
+    """Return the diff with the registry joined: counts and the first partner ids."""
+    groups = partner_groups()
+
+    def side(group_list: list[tuple[str | None, str]]) -> dict[str, Any]:
+        ids: list[str] = []
+        for partner_type, status in group_list:
+            if len(ids) < DIFF_IDS:
+                ids += partner_ids_in_group(
+                    partner_type=partner_type, status=status, limit=DIFF_IDS - len(ids)
+                )
+        return {"partners": sum(groups[g] for g in group_list), "first_ids": ids}
+
+    return {
+        "old_version": diff.old_version,
+        "new_version": diff.new_version,
+        "changed": diff.changed,
+        "requests": {
+            kind: [c.as_dict() for c in changes] for kind, changes in diff.changes.items()
+        },
+        "partners": [
+            {
+                impact.question: impact.code,
+                "gain": side(impact.gains),
+                "lose": side(impact.losses),
+            }
+            for impact in diff.impacts
+        ],
+    }
+
+
+def diff_lines(shown: dict[str, Any]) -> list[str]:
+    """Return the diff as text lines for the terminal."""
+    lines = [f"policy {shown['old_version']} -> {shown['new_version']}"]
+    for kind, changes in shown["requests"].items():
+        lines.append(f"{kind}: {len(changes)} requests change")
+        for change in changes[:50]:
+            old, new = change["old"] or {}, change["new"] or {}
+            request = {k: v for k, v in change["request"].items() if k != "kind"}
+            same = old.get("code") == new.get("code")
+            note = " (unlock paths change)" if same else ""
+            lines.append(f"  {request}: {old.get('code')} -> {new.get('code')}{note}")
+    for row in shown["partners"]:
+        code = row.get("service") or row.get("account")
+        for verb in ("gain", "lose"):
+            side = row[verb]
+            if side["partners"]:
+                ids = ", ".join(side["first_ids"])
+                lines.append(f"{code}: {side['partners']} partners {verb} it ({ids})")
+    if not shown["changed"]:
+        lines.append("nothing changes")
+    return lines
 
 
 def _shipped_text() -> str:

@@ -1,0 +1,72 @@
+"""`devcenter policy diff NEW.toml`: what changes, and which real partners gain or lose."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from devcenter.partners.services import partner_suspend
+from tests.partners.factories import corporate_general_partner, individual_partner
+
+SHIPPED = files("devcenter.policy").joinpath("mixi_platform.toml").read_text(encoding="utf-8")
+GRAPH_API_ROW = "graph_api       = { corporate_certified = true, corporate_general = false"
+
+pytestmark = pytest.mark.django_db
+
+
+def diff(path: Path, *args: str) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("policy", "diff", str(path), *args, stdout=out)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue()
+    return 0, out.getvalue()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "new.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_same_policy_changes_nothing(tmp_path: Path) -> None:
+    code, out = diff(write(tmp_path, SHIPPED))
+
+    assert code == 0
+    assert "nothing changes" in out
+
+
+def test_opening_graph_api_to_general_partners_names_who_gains(tmp_path: Path) -> None:
+    general = sorted(corporate_general_partner().public_id for _ in range(3))
+    suspended = corporate_general_partner()
+    partner_suspend(partner_id=suspended.public_id, actor="system", reason="test")
+    individual_partner()
+    new = write(
+        tmp_path,
+        SHIPPED.replace(GRAPH_API_ROW, GRAPH_API_ROW.replace("general = false", "general = true")),
+    )
+
+    code, out = diff(new, "--json")
+
+    assert code == 3
+    shown = json.loads(out)
+    changed = {
+        (c["request"]["partner_type"], c["request"]["status"])
+        for c in shown["requests"]["service"]
+        if c["old"]["code"] != c["new"]["code"]
+    }
+    assert changed == {("corporate_general", "active"), ("corporate_general", "pending")}
+    rows = [row for row in shown["partners"] if row.get("service") == "graph_api"]
+    assert rows == [
+        {
+            "service": "graph_api",
+            "gain": {"partners": 3, "first_ids": general},
+            "lose": {"partners": 0, "first_ids": []},
+        }
+    ]
+    assert suspended.public_id not in out  # a suspended partner gains nothing
