@@ -112,3 +112,9 @@ def accounts_close_disallowed(*, partner: Partner, actor: str) -> list[PlatformA
         if not policy.decide_account(partner.partner_type, account.kind).allowed
     ]
     return [account_delete(account, actor=actor) for account in closing]
+
+
+def accounts_purge(*, partner: Partner) -> int:
+    """Delete every account row of a partner being deleted (test personas); return how many."""
+    deleted, _rows = PlatformAccount.objects.filter(partner=partner).delete()
+    return deleted

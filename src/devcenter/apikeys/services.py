@@ -98,3 +98,12 @@ def apikey_user_by_email(*, email: str) -> User:
 def apikey_touch(*, secret_hash: str) -> None:
     """Record that the key with this hash was just used (best effort, no hooks)."""
     ApiKey.objects.filter(secret_hash=secret_hash).update(last_used_at=timezone.now())
+
+
+@transaction.atomic
+def apikey_delete(*, name: str) -> bool:
+    """Delete the key `name` outright (test personas only); return whether one existed."""
+    deleted, _rows = ApiKey.objects.filter(name=name).delete()
+    if deleted:
+        transaction.on_commit(keys_changed)
+    return bool(deleted)

@@ -51,3 +51,5 @@ class AuditEventType(models.TextChoices):
     )  # personal data removed
     APIKEY_CREATED = "apikey.created", _("API key created")  # name and scope, never the secret
     APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
+    PERSONA_CREATED = "persona.created", _("Test persona created")  # devcenter personas create
+    PERSONA_DELETED = "persona.deleted", _("Test persona deleted")  # and its partner with it

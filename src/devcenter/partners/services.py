@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from devcenter.accounts.choices import AccountKind
-from devcenter.accounts.services import account_create, accounts_close_disallowed
+from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
@@ -55,6 +55,7 @@ __all__ = [
     "member_add",
     "member_remove",
     "partner_certify",
+    "partner_delete",
     "partner_register_corporate_general",
     "partner_register_corporate_pending",
     "partner_register_individual",
@@ -381,3 +382,12 @@ def member_remove(*, partner_id: str, user_id: int, by: ActingUser, as_staff: bo
         partner=partner.public_id,
         old={"user": user_id, "role": membership.role},
     )
+
+
+@transaction.atomic
+def partner_delete(*, partner_id: str) -> None:
+    """Delete a partner outright with its accounts, cards and memberships (test personas
+    only: a real partner is suspended, never deleted). Its audit events stay."""
+    partner = partner_lock(public_id=partner_id)
+    accounts_purge(partner=partner)
+    partner.delete()

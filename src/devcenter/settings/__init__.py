@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "devcenter.reviews",
     "devcenter.staff",
     "devcenter.demo",
+    "devcenter.personas",  # `devcenter personas`: test partners for platform services
     "devcenter.api_support",  # the registry JSON API: idempotency records, OpenAPI export
 ]
 # The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins

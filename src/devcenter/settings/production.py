@@ -47,3 +47,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+DEVCENTER_PRODUCTION = True  # refuses test personas unless asked (`devcenter personas`)

@@ -1,0 +1,52 @@
+"""``devcenter personas create|delete --prefix NAME``: test personas for platform services."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from devcenter.errors import DomainError
+from devcenter.personas.services import personas_create, personas_delete
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (idempotently) or delete the test personas of a prefix: one partner of each "
+        "type and a suspended one, with accounts, test accounts and a developer API key each. "
+        "Refused with production settings unless --allow-production."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("action", choices=["create", "delete"])
+        parser.add_argument("--prefix", required=True, help="lowercase name of the set")
+        parser.add_argument("--json", action="store_true", help="print the personas as JSON")
+        parser.add_argument(
+            "--allow-production", action="store_true", help="run with production settings"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "DEVCENTER_PRODUCTION", False) and not options["allow_production"]:
+            raise CommandError(
+                "refused: production settings (pass --allow-production to create personas there)",
+                returncode=1,
+            )
+        try:
+            if options["action"] == "delete":
+                self.stdout.write(f"deleted {personas_delete(prefix=options['prefix'])} personas")
+                return
+            personas = personas_create(prefix=options["prefix"])
+        except DomainError as error:
+            raise CommandError(f"{error.code}: {error.en}", returncode=1) from error
+        if options["json"]:
+            self.stdout.write(json.dumps([p.as_dict() for p in personas], indent=2))
+            return
+        for p in personas:
+            key = p.api_key or "(issued before; shown once)"
+            self.stdout.write(
+                f"{p.name}: {p.partner} {p.partner_type or '-'} {p.status} {p.email} "
+                f"key {p.api_key_name}: {key}"
+            )
