@@ -17,6 +17,7 @@ from devcenter.decision_plane.keyring import Keyring
 from devcenter.decision_plane.memory import keep_large_buffers
 from devcenter.decision_plane.schema import decode_body
 from devcenter.decision_plane.snapshot import Snapshot
+from devcenter.partners.choices import PartnerType
 from devcenter.policy import Policy, default_policy
 
 Scope = MutableMapping[str, Any]
@@ -60,7 +61,8 @@ class DecisionPlane:
         }
         if bare_endpoint:
             # The yardstick of `make bench`: same server, same answer, no work.
-            sample = self.policy.decide_service(None, self.policy.services[0]).json
+            # The question of bench/single.py.
+            sample = self.policy.decide_service(PartnerType.INDIVIDUAL, "graph_api").json
             self._bare = b'{"decisions":[' + sample + b"]}"
             self._routes[BARE_PATH] = (b"POST", self._post_bare)
 

@@ -1,15 +1,17 @@
 """The partners part of the registry API: registration, cards, entitlements, staff search."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from devcenter.api_support.auth import require_staff, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.partners import selectors, services
+from devcenter.partners.history import partner_entitlements_at
 from devcenter.partners.models import Card, Membership, Partner
 from devcenter.partners.schemas import (
     CardIn,
@@ -62,13 +64,28 @@ def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
     return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
 
 
-@router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors()})
-def partner_entitlements(request: HttpRequest, partner_id: str) -> dict[str, Any]:
+class EntitlementsQuery(Schema):
+    at: datetime | None = Field(
+        None, description="an instant in the past (ISO 8601 with a time zone): what then"
+    )
+
+
+@router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors(422)})
+def partner_entitlements(
+    request: HttpRequest, partner_id: str, query: Query[EntitlementsQuery]
+) -> dict[str, Any]:
     """Return every service, account and operation with today's decision for the caller
-    (the partner's status and facts, the caller's role) and the paths that unlock it."""
+    (the partner's status and facts, the caller's role) and the paths that unlock it.
+
+    With `at`: what the partner could use at that instant (its type and status then, from the
+    audit history, and the policy version in force then); no role or operations.
+    """
     capabilities = selectors.capabilities_for(
         public_id=partner_id, viewer=user_of(request), operation="partner.read"
     )
+    if query.at is not None:
+        then = partner_entitlements_at(public_id=partner_id, at=query.at)
+        return {**then.as_dict(), "at": then.at, "role": None, "operations": None}
     policy = capabilities.policy
     return {
         "partner": capabilities.partner.public_id,
@@ -79,6 +96,7 @@ def partner_entitlements(request: HttpRequest, partner_id: str) -> dict[str, Any
         "services": decisions_out({s: capabilities.service(s) for s in policy.services}),
         "accounts": decisions_out({a: capabilities.account(a) for a in policy.accounts}),
         "operations": decisions_out(capabilities.operations()),
+        "at": None,
     }
 
 

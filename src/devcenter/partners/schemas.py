@@ -133,7 +133,8 @@ class EntitlementsOut(Schema):
     policy_version: str
     services: dict[str, DecisionOut]
     accounts: dict[str, DecisionOut]
-    operations: dict[str, DecisionOut]
+    operations: dict[str, DecisionOut] | None  # None for a past instant (`at`)
+    at: datetime | None  # the instant asked about, or None for now
 
 
 def decisions_out(decisions: dict[str, Decision]) -> dict[str, dict[str, Any]]:

@@ -20,13 +20,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from devcenter.accounts.selectors import accounts_of_partner
+from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_get
 from devcenter.apikeys.services import apikey_create, apikey_delete
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import SYSTEM, audit_record
 from devcenter.errors import InvalidError
 from devcenter.partners.capabilities import partner_capabilities
-from devcenter.partners.choices import PartnerType
+from devcenter.partners.choices import PartnerStatus, PartnerType
 from devcenter.partners.corporate_number import corporate_number_check_digit
 from devcenter.partners.selectors import partners_of_user
 from devcenter.partners.services import (
@@ -50,7 +51,7 @@ PERSONAS: tuple[tuple[str, str, bool], ...] = (
     ("general", PartnerType.CORPORATE_GENERAL, False),
     ("card", PartnerType.INDIVIDUAL_CARD, False),
     ("nocard", PartnerType.INDIVIDUAL, False),
-    ("suspended", PartnerType.CORPORATE_GENERAL, True),
+    (PartnerStatus.SUSPENDED.value, PartnerType.CORPORATE_GENERAL, True),
 )
 
 
@@ -117,7 +118,7 @@ def _persona(prefix: str, name: str, ends_as: str, suspended: bool) -> Persona:
     key_name = _key_name(prefix, name)
     raw = None
     if apikey_get(name=key_name) is None:
-        _key, raw = apikey_create(name=key_name, scope="developer", user=user)
+        _key, raw = apikey_create(name=key_name, scope=ApiKeyScope.DEVELOPER, user=user)
     accounts = [
         {"account": a.public_id, "kind": a.kind, "display_name": a.display_name}
         for a in accounts_of_partner(partner=partner)

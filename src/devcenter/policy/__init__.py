@@ -31,6 +31,7 @@ __all__ = [
     "default_policy",
     "load_policy",
     "load_policy_file",
+    "shipped_policy_text",
 ]
 
 
@@ -53,6 +54,11 @@ def default_policy() -> Policy:
     """
     from devcenter.policy.checks import require_checks_pass
 
-    policy = load_policy(files(__package__).joinpath(POLICY_FILE).read_text(encoding="utf-8"))
+    policy = load_policy(shipped_policy_text())
     require_checks_pass(policy)
     return policy
+
+
+def shipped_policy_text() -> str:
+    """Return the shipped policy file's text, exactly as loaded."""
+    return files(__package__).joinpath(POLICY_FILE).read_text(encoding="utf-8")

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "devcenter.staff",
     "devcenter.demo",
     "devcenter.personas",  # `devcenter personas`: test partners for platform services
+    "devcenter.policy_history",  # every policy version run, for point-in-time answers
     "devcenter.api_support",  # the registry JSON API: idempotency records, OpenAPI export
 ]
 # The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from argparse import ArgumentParser, RawDescriptionHelpFormatter
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from devcenter.errors import DomainError
 from devcenter.policy import Decision, Policy, PolicyInputError, default_policy
 from devcenter.portal.selectors import NOT_REGISTERED, partner_type_or_none
 from devcenter.portal.terminal import display_width, pad
@@ -55,6 +57,15 @@ class Command(BaseCommand):
         account = _question(sub, "account", "may a partner type hold an account?")
         account.add_argument("--partner-type", default=NOT_REGISTERED, metavar="T")
         account.add_argument("--account", required=True, metavar="A")
+        for question in (service, account):
+            question.add_argument(
+                "--partner", metavar="ID", help="ask about a registered partner (ptn_…) instead"
+            )
+            question.add_argument(
+                "--at",
+                metavar="TIME",
+                help="with --partner: at a past instant (ISO 8601, e.g. 2026-11-01T00:00:00Z)",
+            )
         transition = _question(sub, "transition", "may a partner move to another type?")
         transition.add_argument("--from", dest="from_type", default=NOT_REGISTERED, metavar="T")
         transition.add_argument("--to", dest="to_type", required=True, metavar="T")
@@ -97,6 +108,8 @@ def _question(sub: Any, name: str, summary: str) -> ArgumentParser:
 
 
 def _ask_service(policy: Policy, options: dict[str, Any]) -> tuple[Decision, list[tuple[str, str]]]:
+    if options.get("partner"):
+        return _ask_partner(policy, options, "service")
     partner_type = partner_type_or_none(options["partner_type"])
     decision = policy.decide_service(partner_type, options["service"])
     return decision, [
@@ -106,6 +119,8 @@ def _ask_service(policy: Policy, options: dict[str, Any]) -> tuple[Decision, lis
 
 
 def _ask_account(policy: Policy, options: dict[str, Any]) -> tuple[Decision, list[tuple[str, str]]]:
+    if options.get("partner"):
+        return _ask_partner(policy, options, "account")
     partner_type = partner_type_or_none(options["partner_type"])
     decision = policy.decide_account(partner_type, options["account"])
     return decision, [
@@ -129,6 +144,47 @@ def _ask_transition(
         (_("To"), _label(policy, "partner_type", options["to_type"])),
         (_("Facts"), "; ".join(given) or _("none given")),
     ]
+
+
+def _ask_partner(
+    policy: Policy, options: dict[str, Any], question: str
+) -> tuple[Decision, list[tuple[str, str]]]:
+    """Answer for a registered partner: now (its type and status), or at `--at` (then)."""
+    from devcenter.partners.history import partner_entitlements_at
+    from devcenter.partners.selectors import partner_get
+
+    code = options[question]
+    if question not in ("service", "account") or code not in getattr(policy, question + "s"):
+        raise PolicyInputError(question, f"unknown {question} {code!r}")
+    try:
+        if options.get("at"):
+            then = partner_entitlements_at(public_id=options["partner"], at=_instant(options["at"]))
+            partner_type, status, used = then.partner_type, then.status, then.policy
+        else:
+            partner = partner_get(public_id=options["partner"])
+            partner_type, status, used = partner.partner_type, partner.status, policy
+    except DomainError as error:
+        raise CommandError(
+            f"{error.field or 'partner'}: {error.code}: {error.en}", returncode=1
+        ) from None
+    decide = used.decide_partner_service if question == "service" else used.decide_partner_account
+    decision = decide(partner_type, status, code)
+    rows = [
+        (_("Partner"), options["partner"]),
+        (_("Partner type"), _label(used, "partner_type", partner_type)),
+        (_("Status"), status),
+        (_("Service") if question == "service" else _("Account"), _label(used, question, code)),
+    ]
+    if options.get("at"):
+        rows.append((_("At"), f"{options['at']} (policy {used.version})"))
+    return decision, rows
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise PolicyInputError("at", f"{text!r} is not an ISO 8601 time") from None
 
 
 def parse_facts(policy: Policy, items: list[str]) -> dict[str, bool]:

@@ -1,0 +1,115 @@
+"""What a partner could use at a past instant: its history and the policy version in force."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from devcenter.errors import InvalidError, NotFoundError
+from devcenter.partners.history import partner_entitlements_at
+from devcenter.partners.services import card_register, card_remove, partner_certify
+from devcenter.policy import shipped_policy_text
+from devcenter.policy_history.models import PolicyVersion
+from devcenter.policy_history.services import policy_version_record
+from tests.api.conftest import error_code
+from tests.api.factories import ApiCaller, api_key
+from tests.partners.factories import corporate_general_partner, individual_partner, platform_user
+
+pytestmark = pytest.mark.django_db
+SANDBOX_CARD = "tok_visa"  # noqa: S105 (a sandbox test token, not a secret)
+
+
+def graph_api(public_id: str, at) -> str:
+    return partner_entitlements_at(public_id=public_id, at=at).services["graph_api"].code
+
+
+def test_across_a_card_added_and_removed() -> None:
+    user = platform_user()
+    before = timezone.now()
+    partner = individual_partner(user=user)
+    t1 = timezone.now()
+    card = card_register(partner_id=partner.public_id, token=SANDBOX_CARD, by=user)
+    t2 = timezone.now()
+    card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
+    t3 = timezone.now()
+
+    assert graph_api(partner.public_id, t1) == "requires_card"
+    assert graph_api(partner.public_id, t2) == "allowed"
+    assert graph_api(partner.public_id, t3) == "requires_card"
+    with pytest.raises(NotFoundError) as refused:
+        partner_entitlements_at(public_id=partner.public_id, at=before)
+    assert refused.value.code == "not_found"
+    with pytest.raises(InvalidError) as future:
+        partner_entitlements_at(public_id=partner.public_id, at=t3 + timedelta(days=1))
+    assert future.value.code == "at_in_future"
+
+
+def test_across_a_certification() -> None:
+    partner = corporate_general_partner()
+    t1 = timezone.now()
+    partner_certify(partner=partner, actor="system")
+    t2 = timezone.now()
+
+    then = partner_entitlements_at(public_id=partner.public_id, at=t1)
+    now = partner_entitlements_at(public_id=partner.public_id, at=t2)
+    assert (then.partner_type, then.accounts["partner_account"].allowed) == (
+        "corporate_general",
+        False,
+    )
+    assert (now.partner_type, now.accounts["partner_account"].allowed) == (
+        "corporate_certified",
+        True,
+    )
+
+
+def test_across_a_policy_version_change() -> None:
+    policy_version_record()  # the running version, first seen now
+    partner = corporate_general_partner()
+    t1 = timezone.now()
+    row = "graph_api       = { corporate_certified = true, corporate_general = false"
+    opened = shipped_policy_text().replace(row, row.replace("general = false", "general = true"))
+    opened = opened.replace('version = "2026.11.30-1"', 'version = "2026.12.01-1"')
+    PolicyVersion.objects.create(
+        version="2026.12.01-1",
+        sha256=hashlib.sha256(opened.encode()).hexdigest(),
+        text=opened,
+        first_seen_at=timezone.now(),
+    )
+    t2 = timezone.now()
+
+    assert graph_api(partner.public_id, t1) == "requires_certification"
+    assert graph_api(partner.public_id, t2) == "allowed"
+    assert partner_entitlements_at(public_id=partner.public_id, at=t2).policy.version == (
+        "2026.12.01-1"
+    )
+
+
+def test_the_api_and_the_cli_answer_at_an_instant() -> None:
+    user = platform_user()
+    partner = individual_partner(user=user)
+    card_register(partner_id=partner.public_id, token=SANDBOX_CARD, by=user)
+    at = timezone.now().isoformat()
+    api = ApiCaller(api_key(user, "developer"))
+
+    answer = api.get(f"/partners/{partner.public_id}/entitlements", at=at)
+    future = api.get(
+        f"/partners/{partner.public_id}/entitlements",
+        at=(timezone.now() + timedelta(days=1)).isoformat(),
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["services"]["graph_api"]["code"] == "allowed"
+    assert answer.json()["operations"] is None
+    assert future.status_code == 422
+    assert error_code(future) == "at_in_future"
+    out = StringIO()
+    call_command(
+        "decide", "service", "--partner", partner.public_id, "--service", "graph_api",
+        "--at", at, "--json", stdout=out,
+    )  # fmt: skip
+    assert '"code": "allowed"' in out.getvalue()
