@@ -115,7 +115,7 @@ class DecisionPlane:
             decoded = decode_body(body)
         except msgspec.ValidationError as exc:
             raise from_validation(str(exc)) from None
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):  # msgspec checks UTF-8 as it goes
             raise PlaneError(422, "malformed_json") from None
         snapshot = await self._fresh_snapshot(decoded.min_snapshot)
         try:
