@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 import subprocess
 import threading
@@ -106,3 +108,38 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
             target.sendall(chunk)
     with suppress(OSError):
         target.shutdown(socket.SHUT_WR)
+
+
+class RawConnection:
+    """A bare keep-alive HTTP/1.1 connection (asyncio streams): hundreds of these cost the
+    test process far less than an HTTP library, so the server is what gets measured."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, base: str) -> RawConnection:
+        host, port = base.removeprefix("http://").split(":")
+        return cls(*await asyncio.open_connection(host, int(port)))
+
+    async def post(
+        self, path: str, body: dict, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], dict]:
+        """POST JSON; return (status, lower-case headers, JSON body)."""
+        payload = json.dumps(body).encode()
+        lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines.append(f"Content-Length: {len(payload)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
+        await self.writer.drain()
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        fields = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+        answer_headers = {name.lower(): value for name, value in fields.items()}
+        content = await self.reader.readexactly(int(answer_headers["content-length"]))
+        return status, answer_headers, json.loads(content)
+
+    async def close(self) -> None:
+        self.writer.close()
+        with suppress(OSError):
+            await self.writer.wait_closed()
