@@ -34,15 +34,22 @@ _PAGE = (
 
 
 def database_answers() -> bool:
-    """Return whether the default database answers `SELECT 1` now (closing a broken link)."""
-    from django.db import DatabaseError, InterfaceError, connection
+    """Return whether the default database answers `SELECT 1` now (closing a broken link).
+
+    Only a connection failure counts: an error the database answered with (an aborted
+    transaction, say) means it is there.
+    """
+    from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except (DatabaseError, InterfaceError):
-        connection.close()
+    except (OperationalError, InterfaceError):
+        if not connection.in_atomic_block:
+            connection.close()
         return False
+    except DatabaseError:
+        return True
     return True
 
 
@@ -113,9 +120,9 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A view's database error while the database is away: 503, and no traceback."""
-        from django.db import DatabaseError, InterfaceError
+        from django.db import InterfaceError, OperationalError
 
-        if isinstance(exception, DatabaseError | InterfaceError) and not WATCH.check():
+        if isinstance(exception, OperationalError | InterfaceError) and not WATCH.check():
             return unavailable(request)
         return None
 
