@@ -27,11 +27,11 @@ LOG_INTERVAL_SECONDS = 30.0
 T = TypeVar("T")
 
 
-def is_database_error(exc: BaseException) -> bool:
-    """Return whether `exc` says the database is unreachable or broke (not a bug of ours)."""
-    from django.db import DatabaseError, InterfaceError
+def is_connection_error(exc: BaseException) -> bool:
+    """Return whether `exc` says the database cannot be reached (not a bug of ours)."""
+    from django.db import InterfaceError, OperationalError
 
-    return isinstance(exc, DatabaseError | InterfaceError)
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 class PlaneDatabase:
@@ -48,7 +48,14 @@ class PlaneDatabase:
         self._executor_lock = threading.Lock()
 
     async def run(self, work: Callable[[], T]) -> T:
-        """Run `work` in the plane's thread; raise what it raises (recorded and logged)."""
+        """Run `work` in the plane's thread; raise what it raises (recorded and logged).
+
+        Outside a server (no `keep_connection`: tests, tools that run one event loop per call)
+        it runs in the loop's own executor instead, which the loop waits for when it closes, so
+        that no read outlives the loop that asked for it.
+        """
+        if not self.keep_connection:
+            return await asyncio.to_thread(self.run_sync, work)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread(), self.run_sync, work)
 
@@ -94,7 +101,7 @@ class PlaneDatabase:
         if now - self._logged_at < LOG_INTERVAL_SECONDS:
             return
         self._logged_at = now
-        if is_database_error(exc):
+        if is_connection_error(exc):
             _tell_django_routes()
             logger.error(
                 "database unreachable for %.0f s (%s); the decision plane answers from memory",
