@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 RATIO_LINES = [
     r"ratio \(a\) decide_service / bare dict: [\d.]+ \(target >= 0\.25\) (PASS|FAIL)",
@@ -19,6 +21,7 @@ RATIO_LINES = [
 ]
 
 
+@pytest.mark.slow
 def test_quick_run_prints_every_ratio_line_and_the_summary() -> None:
     """The smoke run starts its own server, prints each ratio line and the table, exits 0."""
     done = subprocess.run(  # noqa: S603 (our own benchmark, fixed arguments)

@@ -150,3 +150,34 @@ def test_oversized_body_is_413_without_parsing(client):
 def test_empty_request_list_gives_empty_answer(client):
     reply = client.decide()
     assert (reply.status, reply.body) == (200, {"decisions": []})
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"requests": [{"kind": "service", "partner_type": "\xff", "service": "app_pc"}]}',
+        b'{"requests": [{"kind": "service", "partner_type": "individual", "servi\xc3": 1}]}',
+        b'{"requests": [], "min_snapshot": 1, "\xed\xa0\x80": 2}',  # an encoded surrogate
+        b"\xff\xfe{}",
+    ],
+)
+def test_invalid_utf8_is_422_malformed_json(client, content):
+    reply = client.request("POST", "/api/v1/decisions", content=content)
+    assert (reply.status, reply.body["code"]) == (422, "malformed_json")
+
+
+@pytest.mark.parametrize(
+    "min_snapshot", ["18446744073709551616", "9223372036854775808", "-1", "1.5", '"7"', "true"]
+)
+def test_min_snapshot_no_sequence_can_reach_is_422(client, min_snapshot):
+    content = b'{"requests": [], "min_snapshot": ' + min_snapshot.encode() + b"}"
+    reply = client.request("POST", "/api/v1/decisions", content=content)
+    assert (reply.status, reply.body["code"]) == (422, "invalid_request")
+    assert reply.body["field"] == "min_snapshot"
+
+
+def test_min_snapshot_at_the_largest_sequence_is_accepted(client):
+    # The largest bigint is a sequence the log could reach: a wait, not an input error.
+    content = b'{"requests": [], "min_snapshot": 9223372036854775807}'
+    reply = client.request("POST", "/api/v1/decisions", content=content)
+    assert (reply.status, reply.body["code"]) == (503, "snapshot_behind")

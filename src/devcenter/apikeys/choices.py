@@ -15,3 +15,4 @@ class ApiKeyScope(models.TextChoices):
     DECISIONS = "decisions", _("Decisions")  # platform services calling POST /api/v1/decisions
     DEVELOPER = "developer", _("Developer")  # a partner's own API access, bound to a user
     STAFF = "staff", _("Staff")  # platform staff tooling, bound to a staff user
+    METRICS = "metrics", _("Metrics")  # a Prometheus server scraping GET /metrics

@@ -7,7 +7,7 @@ the decision, and the decision's JSON gets `"snapshot": N` spliced in before its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such partner")
 NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
+_TYPE_OR_PARTNER = "give partner_type or partner"
 _BY_ID = "an account given by id alone takes its partner from the registry"
 
 
@@ -66,24 +67,38 @@ class _MismatchError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+class Answers:
+    """The stamped answers of one kind of question by partner id: `rows[state][code]`.
+
+    `decide` is the policy core's decision for that kind (`decide_service`, `decide_account`);
+    a row is filled on first use (`Live.by_partner`).
+    """
+
+    __slots__ = ("decide", "rows")
+
+    def __init__(self, decide: Callable[[str | None, str], Decision]) -> None:
+        self.decide = decide
+        self.rows: list[dict[str, bytes]] = []
+
+
 class Live:
     """The snapshot at one sequence, and its decisions stamped with that sequence.
 
     A partner's decision depends only on its state (type and status: `Snapshot.states`) and the
-    code asked about, so `services[state][code]` and `accounts[state][code]` hold the stamped
-    JSON, filled on first use (`service`, `account`). One `Live` serves every response while
-    the snapshot stays at its sequence (`live_view`).
+    code asked about, so `services.rows[state][code]` and `accounts.rows[state][code]` hold the
+    stamped JSON (`Answers`). One `Live` serves every response while the snapshot stays at its
+    sequence (`live_view`).
     """
 
     __slots__ = (
         "accounts",
-        "account_rows",
+        "account_answers",
         "blocked",
         "no_account",
         "partners",
         "policy",
         "sequence",
-        "service_rows",
+        "service_answers",
         "snapshot",
         "_stamped",
         "_suffix",
@@ -98,8 +113,8 @@ class Live:
         self.blocked, self.no_account = registry_decisions(policy)
         self._suffix = b',"snapshot":%d}' % self.sequence
         self._stamped: dict[int, bytes] = {}
-        self.service_rows: list[dict[str, bytes]] = []
-        self.account_rows: list[dict[str, bytes]] = []
+        self.service_answers = Answers(policy.decide_service)
+        self.account_answers = Answers(policy.decide_account)
 
     def current(self, policy: Policy, snapshot: Snapshot) -> bool:
         """Return whether this view still stands for `snapshot` under `policy`."""
@@ -126,33 +141,20 @@ class Live:
         """Return `(partner_type, status)` of a partner given by id (`not_found` if unknown)."""
         return self.snapshot.states[self.partners.get(partner_id, MISSING_STATE)]
 
-    def service(self, partner_id: str, code: str) -> bytes:
-        """Return the stamped decision on a service for a partner given by id."""
-        state = self.partners.get(partner_id, MISSING_STATE)
-        return self._row(self.service_rows, state).get(code) or self._fill(
-            self.service_rows, state, code
-        )
+    def state(self, partner_id: str) -> int:
+        """Return the state of a partner given by id (`MISSING_STATE` if unknown)."""
+        return self.partners.get(partner_id, MISSING_STATE)
 
-    def account(self, partner_id: str, code: str) -> bytes:
-        """Return the stamped decision on an account kind for a partner given by id."""
-        state = self.partners.get(partner_id, MISSING_STATE)
-        return self._row(self.account_rows, state).get(code) or self._fill(
-            self.account_rows, state, code
-        )
-
-    @staticmethod
-    def _row(rows: list[dict[str, bytes]], state: int) -> dict[str, bytes]:
+    def by_partner(self, answers: Answers, state: int, code: str) -> bytes:
+        """Return the stamped decision on `code` for a partner in `state` (filling its row)."""
+        rows = answers.rows
         while len(rows) <= state:
             rows.append({})
-        return rows[state]
-
-    def _fill(self, rows: list[dict[str, bytes]], state: int, code: str) -> bytes:
-        partner_type, status = self.snapshot.states[state]
-        if rows is self.service_rows:
-            decision = self.policy.decide_service(partner_type, code)  # checks the code too
-        else:
-            decision = self.policy.decide_account(partner_type, code)
-        stamped = self._row(rows, state)[code] = self.stamp(self.blocked.get(status, decision))
+        stamped = rows[state].get(code)
+        if stamped is None:
+            partner_type, status = self.snapshot.states[state]
+            decision = answers.decide(partner_type, code)  # checks the code too
+            stamped = rows[state][code] = self.stamp(self.blocked.get(status, decision))
         return stamped
 
 
@@ -188,35 +190,51 @@ def registry_decisions(policy: Policy) -> tuple[dict[str, Decision], Decision]:
     return blocked, denial(NOT_FOUND, NO_SUCH_ACCOUNT)
 
 
+UseQuestion = ServiceQuestion | AccountQuestion  # may this partner use / hold `code`?
+
+
 def decide_one(policy: Policy, question: Question) -> Decision:
     """Return the decision for one stateless question; raise PolicyInputError on unknown codes."""
-    kind = type(question)
-    if kind is ServiceQuestion:
-        return policy.decide_service(question.partner_type, question.service)  # type: ignore[union-attr,arg-type]
-    if kind is AccountQuestion:
-        return policy.decide_account(question.partner_type, question.account)  # type: ignore[union-attr,arg-type]
-    if kind is TransitionQuestion:
-        return _decide_transition(policy, question)  # type: ignore[arg-type]
-    return _decide_action(policy, question)  # type: ignore[arg-type]
+    # `type(…) is`, not isinstance: this runs for every stateless question (docs/performance.md)
+    if type(question) is ServiceQuestion:
+        if question.partner_type is UNSET:
+            raise _MismatchError("partner_type", _TYPE_OR_PARTNER)
+        return policy.decide_service(question.partner_type, question.service)
+    if type(question) is AccountQuestion:
+        if question.partner_type is UNSET:
+            raise _MismatchError("partner_type", _TYPE_OR_PARTNER)
+        return policy.decide_account(question.partner_type, question.account)
+    if type(question) is TransitionQuestion:
+        return _decide_transition(policy, question)
+    return _decide_action(policy, question)  # type: ignore[arg-type]  # the one kind left
 
 
-def _answer_one(policy: Policy, question: Question, live: Live | None) -> bytes:
-    """Return the JSON of one question's decision, from the snapshot when it names an id."""
-    kind = type(question)
-    if kind is ServiceQuestion or kind is AccountQuestion:
-        partner = question.partner
-        if partner is None:
-            if question.partner_type is UNSET:  # type: ignore[union-attr]
-                raise _MismatchError("partner_type", "give partner_type or partner")
-            return decide_one(policy, question).json
-        if question.partner_type is not UNSET:  # type: ignore[union-attr]
-            raise _MismatchError("partner", "give partner_type or partner, not both")
-        if kind is ServiceQuestion:
-            return _need(live).service(partner, question.service)  # type: ignore[union-attr]
-        return _need(live).account(partner, question.account)  # type: ignore[union-attr]
-    if kind is ActionQuestion and _names_ids_only(question):  # type: ignore[arg-type]
-        return _decide_live_action(policy, question, _need(live))  # type: ignore[arg-type]
+def _answer_one(policy: Policy, question: Question, live: Live | None, state: int | None) -> bytes:
+    """Return the JSON of one question's decision, from the snapshot when it names an id.
+
+    `state` is the state of the partner the question names, when already looked up.
+    """
+    if type(question) is ServiceQuestion:
+        if question.partner is not None:
+            view, state = _live_state(question, question.partner, live, state)
+            return view.by_partner(view.service_answers, state, question.service)
+    elif type(question) is AccountQuestion:
+        if question.partner is not None:
+            view, state = _live_state(question, question.partner, live, state)
+            return view.by_partner(view.account_answers, state, question.account)
+    elif type(question) is ActionQuestion and _names_ids_only(question):
+        return _decide_live_action(policy, question, _need(live))
     return decide_one(policy, question).json
+
+
+def _live_state(
+    question: UseQuestion, partner: str, live: Live | None, state: int | None
+) -> tuple[Live, int]:
+    """Return the live view and the state of the partner a question names by id."""
+    if question.partner_type is not UNSET:
+        raise _MismatchError("partner", "give partner_type or partner, not both")
+    view = _need(live)
+    return view, view.state(partner) if state is None else state
 
 
 def _need(live: Live | None) -> Live:
@@ -313,7 +331,7 @@ def answer(
             if question.partner is not None:
                 _answer_by_partner(policy, questions, live, parts)
                 break
-            append(_answer_one(policy, question, live))
+            append(_answer_one(policy, question, live, None))
     except PolicyInputError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem) from None
     except _MismatchError as exc:
@@ -330,33 +348,32 @@ def _answer_by_partner(
     """Answer `questions[len(parts):]`, the first of which names a partner, into `parts`.
 
     The partners of all the remaining questions are looked up in one `get_many` (their cache
-    misses overlap); a service or account question by partner id is then a row of the live
-    view's tables (the rest of `_answer_one` on a miss, which fills the row).
+    misses overlap); a service or account question by partner id is then one row of the live
+    view's answers, inline here because this loop is the hot path of live decisions; anything
+    else, and a row not filled yet, goes through `_answer_one`.
     """
     append = parts.append
     rest = questions[len(parts) :]
     if live is None:  # `_answer_one` refuses the first question that needs the snapshot
         for question in rest:
-            append(_answer_one(policy, question, live))
+            append(_answer_one(policy, question, live, None))
         return
     ids = [p if p.__class__ is str else "" for p in map(_partner_of, rest)]
     table = live.partners
     states = table.get_many(ids) if len(ids) >= BATCH_LOOKUP_MIN else list(map(table.get, ids))
-    service_rows, account_rows = live.service_rows, live.account_rows
+    service_rows, account_rows = live.service_answers.rows, live.account_answers.rows
     for question, state in zip(rest, states, strict=True):
-        kind = type(question)
-        if kind is ServiceQuestion:
-            if question.partner is not None and question.partner_type is UNSET:
-                try:
-                    append(service_rows[state][question.service])  # type: ignore[union-attr]
-                    continue
-                except LookupError:
-                    pass  # not in the table yet: `_answer_one` fills it
-        elif kind is AccountQuestion:
-            if question.partner is not None and question.partner_type is UNSET:
-                try:
-                    append(account_rows[state][question.account])  # type: ignore[union-attr]
-                    continue
-                except LookupError:
-                    pass
-        append(_answer_one(policy, question, live))
+        if type(question) is ServiceQuestion:
+            rows, code, by_type = service_rows, question.service, question.partner_type
+        elif type(question) is AccountQuestion:
+            rows, code, by_type = account_rows, question.account, question.partner_type
+        else:
+            append(_answer_one(policy, question, live, None))
+            continue
+        if by_type is UNSET and question.partner is not None:
+            try:
+                append(rows[state][code])
+                continue
+            except LookupError:
+                pass  # a row not filled yet
+        append(_answer_one(policy, question, live, state))

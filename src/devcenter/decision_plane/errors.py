@@ -41,8 +41,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A valid API key is required (Authorization: Bearer <key>).",
     ),
     "insufficient_scope": (
-        "このAPIキーには decisions スコープがありません。",
-        "This API key does not have the decisions scope.",
+        "このAPIキーにはこの操作のスコープ（decisions または metrics）がありません。",
+        "This API key does not have the scope this needs (decisions, or metrics).",
     ),
     "payload_too_large": (
         f"1回に送れる問い合わせは{MAX_REQUESTS:,}件までです。",
@@ -56,6 +56,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登録情報のスナップショットがまだ min_snapshot に達していません。"
         "少し待って再試行してください。",
         "The registry snapshot has not reached min_snapshot yet; retry shortly.",
+    ),
+    "registry_unavailable": (
+        "登録情報をまだ読み込めていません（データベースに接続できません）。"
+        "少し待って再試行してください。",
+        "The registry has not been read yet (the database does not answer); retry shortly.",
+    ),
+    "not_ready": (
+        "準備ができていません（not_ready を参照）。",
+        "Not ready (see not_ready).",
+    ),
+    "internal_error": (
+        "サーバーで予期しないエラーが発生しました。",
+        "An unexpected error occurred on the server.",
     ),
 }
 

@@ -18,6 +18,8 @@ import msgspec
 UNSET = msgspec.UNSET
 
 MAX_REQUESTS = 10_000
+# The audit sequence is a PostgreSQL bigint: no snapshot can ever reach a larger one.
+MAX_SEQUENCE = 2**63 - 1
 
 
 # gc=False: decoded questions hold only strings, numbers and flat dicts of them, so they can
@@ -79,7 +81,7 @@ Question = ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuesti
 class DecisionsBody(_Strict, frozen=True):
     requests: Annotated[list[Question], msgspec.Meta(max_length=MAX_REQUESTS)]
     # Answer only once the snapshot has reached this audit sequence (read your own write).
-    min_snapshot: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    min_snapshot: Annotated[int, msgspec.Meta(ge=0, le=MAX_SEQUENCE)] | None = None
 
 
 decode_body = msgspec.json.Decoder(DecisionsBody).decode

@@ -8,14 +8,19 @@ status)` pairs seen so far (a few dozen at most; index 0, `MISSING_STATE`, is `(
 arrays, about 38 bytes per partner, looked up a batch at a time), and a decision on a partner is
 a lookup of its state and then of a table row per state (`devcenter.decision_plane.answer.Live`).
 
-The snapshot is loaded once (one streaming query per table) and then caught up: every event
-after `sequence` names the partner (and for accounts the account) it touched, and the current
-rows of those are read again. So a decision never queries the database; catching up
-runs in a worker thread when
+The snapshot is loaded once (one streaming query per table, into new maps that are then swapped
+in) and then caught up: every event after `sequence` names the partner (and for accounts the
+account) it touched, and the current rows of those are read again. So a decision never queries
+the database; catching up runs in the plane's one database thread (`PlaneDatabase`), one
+catch-up at a time shared by everyone who needs it, when
 
 - this process appended an event (the `devcenter.audit.hooks.on_audit_appended` hook),
 - PostgreSQL delivered a NOTIFY on `devcenter_audit` (a listener thread with its own connection),
-- or, at most every `poll_seconds`, a request finds that the cheap current sequence moved.
+- a request waits for `min_snapshot`,
+- or every `poll_seconds` (a background task in a server, else the next request).
+
+When the database is away the maps stay as they were and keep answering; `age()` says how long
+ago they were last known to be current, and the next try comes `RETRY_SECONDS` later.
 
 `states` only grows (appended before any map names the new index), so an index read from
 `partners` always has its pair.
@@ -31,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from devcenter.decision_plane.database import PlaneDatabase
 from devcenter.decision_plane.partner_table import PartnerTable
 
 if TYPE_CHECKING:
@@ -39,11 +45,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
+RETRY_SECONDS = 1.0  # after a failed read, the next background try (the database is away)
 WAIT_SECONDS = 2.0  # the longest a request waits for `min_snapshot`
-WAIT_STEP_SECONDS = 0.02
+WAIT_STEP_SECONDS = 0.05  # between two catch-ups for waiters whose sequence is not there yet
 CHANNEL = "devcenter_audit"
 LISTEN_TIMEOUT_SECONDS = 0.5  # how often the listener checks that it should stop
 LISTEN_RETRY_SECONDS = 2.0
+LISTEN_LOG_SECONDS = 30.0
 READ_CHUNK = 500  # ids per `IN (…)` query when catching up
 LOAD_CHUNK = 20_000
 DELETED = "deleted"
@@ -59,7 +67,11 @@ class Snapshot:
     """Partners and accounts by public id, as of audit `sequence`; see the module docstring."""
 
     def __init__(
-        self, *, poll_seconds: float = POLL_SECONDS, wait_seconds: float = WAIT_SECONDS
+        self,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        wait_seconds: float = WAIT_SECONDS,
+        database: PlaneDatabase | None = None,
     ) -> None:
         self.partners = PartnerTable()  # public id -> index into `states`
         self.states: list[PartnerEntry] = [(None, NOT_FOUND)]
@@ -68,12 +80,16 @@ class Snapshot:
         self.loaded = False
         self.poll_seconds = poll_seconds
         self.wait_seconds = wait_seconds
+        self.database = database or PlaneDatabase()
+        self.checked_at = 0.0  # monotonic: when the maps were last known to be current
         self._hash = ""  # the hash of the event at `sequence`: a reset log is noticed
         self._stale = True
-        self._checked_at = 0.0
+        self._next_poll_at = 0.0
         self._lock = threading.Lock()
         self._state_of: dict[PartnerEntry, int] = {(None, NOT_FOUND): MISSING_STATE}
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[bool] | None = None  # the one catch-up in flight
+        self._poller: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: AuditListener | None = None
 
     # -- the request path (event loop): never waits for the database unless asked --------
@@ -82,68 +98,129 @@ class Snapshot:
         """Return `(partner_type, status)` of a partner; `(None, "not_found")` when unknown."""
         return self.states[self.partners.get(public_id, MISSING_STATE)]
 
+    def age(self) -> float:
+        """Return how many seconds ago the maps were last known to be current."""
+        return time.monotonic() - self.checked_at
+
     def mark_stale(self, sequence: int | None = None) -> None:
         """Catch up before the next answer (an `on_audit_appended` hook: this process wrote)."""
         self._stale = True
 
-    async def ensure_loaded(self) -> None:
-        """Load the snapshot if it is not loaded yet (the first request of a process)."""
-        if not self.loaded:
-            await asyncio.to_thread(self.catch_up)
+    async def ensure_loaded(self) -> bool:
+        """Load the snapshot if it is not loaded yet; return whether it is loaded.
+
+        Waits at most `wait_seconds`, and not at all right after a failed try (the database is
+        away: every request must not wait for it again).
+        """
+        if not self.loaded and (self._in_flight() or time.monotonic() >= self._next_poll_at):
+            await self._join(self._catch_up_task(), self.wait_seconds)
+        return self.loaded
 
     async def freshen(self) -> None:
         """Catch up now if this process wrote; else start a background poll when one is due.
 
         Like the keyring: a change made in this process is answered at once, a change made
-        elsewhere within `poll_seconds` (or at once on NOTIFY); only the former waits.
+        elsewhere within `poll_seconds` (or at once on NOTIFY); only the former waits, and at
+        most `wait_seconds` (then the snapshot in memory answers).
         """
         if self._stale:
             # One catch-up shared by the requests that need it; a second one if the first had
             # started before the write (bounded: a burst of writes must not hold answers back).
+            deadline = time.monotonic() + self.wait_seconds
             for _ in range(2):
-                await asyncio.shield(self._catch_up_task())
+                if not await self._join(self._catch_up_task(), deadline - time.monotonic()):
+                    break
                 if not self._stale:
                     break
-        elif time.monotonic() - self._checked_at > self.poll_seconds:
+        elif time.monotonic() >= self._next_poll_at:
             self._catch_up_task()
 
-    def _catch_up_task(self) -> asyncio.Task[None]:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(asyncio.to_thread(self.catch_up))
-        return self._task
-
     async def reach(self, sequence: int) -> bool:
-        """Catch up until the snapshot reflects `sequence`; False after `wait_seconds`."""
+        """Wait until the snapshot reflects `sequence`; False after `wait_seconds`.
+
+        The waiters of a process share one catch-up at a time (`_catch_up_task`) and sleep on it:
+        no thread, no database session and no query of their own.
+        """
         deadline = time.monotonic() + self.wait_seconds
-        while True:
-            await asyncio.to_thread(self.catch_up)
-            if self.sequence >= sequence:
-                return True
+        while self.sequence < sequence:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
-            await asyncio.sleep(min(WAIT_STEP_SECONDS, remaining))
+            await self._join(self._catch_up_task(), remaining)
+            if self.sequence >= sequence:
+                break
+            await asyncio.sleep(min(WAIT_STEP_SECONDS, max(deadline - time.monotonic(), 0)))
+        return True
+
+    async def catch_up_now(self, timeout: float) -> bool:
+        """Catch up (sharing a catch-up in flight); return whether it worked within `timeout`."""
+        return await self._join(self._catch_up_task(), timeout)
+
+    def _in_flight(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def _catch_up_task(self) -> asyncio.Task[bool]:
+        """Return the catch-up in flight, starting one when there is none."""
+        if self._task is None or self._task.done():
+            self._loop = asyncio.get_running_loop()
+            self._task = self._loop.create_task(self._catch_up_in_thread())
+        return self._task
+
+    async def _catch_up_in_thread(self) -> bool:
+        try:
+            await self.database.run(self._catch_up_locked_with_lock)
+        except Exception:  # recorded and logged (once per interval) by `database`
+            self._next_poll_at = time.monotonic() + RETRY_SECONDS
+            return False
+        self._next_poll_at = time.monotonic() + self.poll_seconds
+        return True
+
+    @staticmethod
+    async def _join(task: asyncio.Task[bool], timeout: float) -> bool:
+        """Wait for `task` at most `timeout` seconds (without cancelling it); its outcome."""
+        if timeout <= 0:
+            return False
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            return False
 
     async def start(self) -> None:
-        """Load now and listen for NOTIFY on PostgreSQL (server start-up)."""
-        await asyncio.to_thread(self.catch_up)
+        """Server start-up: keep the connection, load now, listen for NOTIFY, poll when idle."""
+        self.database.keep_connection = True
+        await self._catch_up_task()
         self.start_listening()
+        self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
 
     async def stop(self) -> None:
-        """Stop listening (server shut-down)."""
+        """Server shut-down: stop polling and listening, close the connection."""
+        if self._poller is not None:
+            self._poller.cancel()
+            self._poller = None
         await asyncio.to_thread(self.stop_listening)
+        await asyncio.to_thread(self.database.close)
+
+    async def _poll_forever(self) -> None:
+        """Keep the snapshot current (and its age honest) while no request comes."""
+        while True:
+            await asyncio.sleep(max(self._next_poll_at - time.monotonic(), 0.05))
+            if time.monotonic() >= self._next_poll_at:
+                await self._catch_up_task()
 
     # -- catching up (worker threads) ----------------------------------------------------
 
     def catch_up(self) -> None:
         """Bring the maps up to the current audit sequence (load them the first time)."""
-        with self._lock:
-            _with_connection(self._catch_up_locked)
+        self.database.run_sync(self._catch_up_locked_with_lock)
 
     def reload(self) -> None:
         """Load everything again from the tables (start-up, or the audit log went back)."""
         with self._lock:
-            _with_connection(self._load)
+            self.database.run_sync(self._load)
+
+    def _catch_up_locked_with_lock(self) -> None:
+        with self._lock:
+            self._catch_up_locked()
 
     def _catch_up_locked(self) -> None:
         from devcenter.audit.selectors import audit_current_sequence
@@ -152,8 +229,8 @@ class Snapshot:
             self._load()
             return
         self._stale = False  # before reading: a hook firing meanwhile marks it again
+        checked_at = time.monotonic()
         current = audit_current_sequence()
-        self._checked_at = time.monotonic()
         if current < self.sequence:
             self._load()
             return
@@ -161,6 +238,7 @@ class Snapshot:
             if not self._apply_events_after_sequence():
                 self._load()
                 return
+        self.checked_at = checked_at
 
     def _apply_events_after_sequence(self) -> bool:
         """Apply the next batch of events; False when the event at `sequence` is not ours."""
@@ -185,6 +263,11 @@ class Snapshot:
         return True
 
     def _refresh(self, partner_ids: set[str], account_ids: set[str]) -> None:
+        """Read the rows of the changed partners and accounts again, changing the maps in place.
+
+        A reader sees each partner or account either as it was or as it is now, never a map
+        without it: the maps are only ever added to, updated or popped one key at a time.
+        """
         partner_ids.discard("")
         for chunk in _chunks(sorted(partner_ids)):
             found = set()
@@ -193,35 +276,36 @@ class Snapshot:
                 found.add(public_id)
             for gone in set(chunk) - found:
                 self.partners.pop(gone, None)
-            self._put_accounts(_account_rows(partner__public_id__in=chunk))
+            _put_accounts(self.accounts, _account_rows(partner__public_id__in=chunk))
         for chunk in _chunks(sorted(account_ids - {""})):
-            self._put_accounts(_account_rows(public_id__in=chunk))
-
-    def _put_accounts(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
-        for public_id, kind, partner_id, status in rows:
-            if status == DELETED:
-                self.accounts.pop(public_id, None)
-            else:
-                self.accounts[public_id] = self._account_entry(kind, partner_id, status)
+            _put_accounts(self.accounts, _account_rows(public_id__in=chunk))
 
     def _load(self) -> None:
+        """Build new maps from the tables, then swap them in: a reader never sees a map filling.
+
+        The sequence is read first: rows read after it reflect at least that sequence (events
+        after it are applied again by the next catch-up, which is harmless).
+        """
         from devcenter.audit.selectors import audit_current_sequence, audit_events_after
 
+        checked_at = time.monotonic()
         sequence = audit_current_sequence()
         last = audit_events_after(sequence=sequence - 1, limit=1).values_list("sequence", "hash")
         rows = _partner_rows().iterator(chunk_size=LOAD_CHUNK)
-        self.partners = PartnerTable(
+        partners = PartnerTable(
             (public_id, self._state(partner_type, status))
             for public_id, partner_type, status in rows
         )
-        self.accounts = {}
-        self._put_accounts(_account_rows().exclude(status=DELETED).iterator(chunk_size=LOAD_CHUNK))
-        # Rows read after the sequence reflect at least that sequence; events after it are
-        # applied again by the next catch-up, which is harmless.
+        accounts: dict[str, AccountEntry] = {}
+        live_accounts = _account_rows().exclude(status=DELETED)
+        _put_accounts(accounts, live_accounts.iterator(chunk_size=LOAD_CHUNK))
+        # One assignment each, maps first: a reader holding the old maps answers at the old
+        # sequence (`Live.current` compares the maps and the sequence).
+        self.partners, self.accounts = partners, accounts
         self.sequence, self._hash = next(iter(last), (0, ""))
         self.loaded = True
         self._stale = False
-        self._checked_at = time.monotonic()
+        self.checked_at = checked_at
 
     def _state(self, partner_type: str | None, status: str) -> int:
         """Return the index of `(partner_type, status)` in `states`, appending it when new."""
@@ -231,9 +315,6 @@ class Snapshot:
             self.states.append((_intern(partner_type), sys.intern(status)))
             state = self._state_of[key] = len(self.states) - 1
         return state
-
-    def _account_entry(self, kind: str, partner_id: str, status: str) -> AccountEntry:
-        return (sys.intern(kind), partner_id, sys.intern(status))
 
     # -- PostgreSQL LISTEN ---------------------------------------------------------------
 
@@ -259,8 +340,13 @@ class Snapshot:
         return self._listener is not None and self._listener.listening.is_set()
 
     def _notified(self) -> None:
+        """A NOTIFY arrived (listener thread): catch up in the plane's thread, like the rest."""
         self._stale = True
-        self.catch_up()
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._catch_up_task)
+        else:
+            self.catch_up()  # no event loop has run a catch-up yet (tests, tools)
 
 
 class AuditListener(threading.Thread):
@@ -283,11 +369,14 @@ class AuditListener(threading.Thread):
         self.join(timeout)
 
     def run(self) -> None:
+        logged_at = float("-inf")
         while not self._stopping.is_set():
             try:
                 self._listen()
             except Exception:
-                logger.warning("LISTEN %s failed; polling until it works again", CHANNEL)
+                if time.monotonic() - logged_at >= LISTEN_LOG_SECONDS:  # not every retry
+                    logged_at = time.monotonic()
+                    logger.warning("LISTEN %s failed; polling until it works again", CHANNEL)
                 logger.debug("LISTEN failure", exc_info=True)
             finally:
                 self.listening.clear()
@@ -331,6 +420,17 @@ def _account_rows(**lookup: object) -> QuerySet[Any, tuple[str, str, str, str]]:
     return account_snapshot_rows(**lookup)
 
 
+def _put_accounts(
+    accounts: dict[str, AccountEntry], rows: Iterable[tuple[str, str, str, str]]
+) -> None:
+    """Put each live account in `accounts` (a deleted one is removed)."""
+    for public_id, kind, partner_id, status in rows:
+        if status == DELETED:
+            accounts.pop(public_id, None)
+        else:
+            accounts[public_id] = (sys.intern(kind), partner_id, sys.intern(status))
+
+
 def _intern(value: str | None) -> str | None:
     return None if value is None else sys.intern(value)
 
@@ -352,14 +452,3 @@ def _conninfo(settings_dict: dict[str, object]) -> str:
     }
     given = {key: settings_dict.get(name) for name, key in names.items()}
     return make_conninfo(**{key: str(value) for key, value in given.items() if value})
-
-
-def _with_connection(work: Callable[[], None]) -> None:
-    """Run database work in this worker thread and give its connection back afterwards."""
-    from django.db import close_old_connections
-
-    close_old_connections()
-    try:
-        work()
-    finally:
-        close_old_connections()

@@ -97,6 +97,7 @@ if find_spec("devcenter.portal") is not None:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "devcenter.operations.database.DatabaseUnavailableMiddleware",  # DB away: 503, logged once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "devcenter.portal.language.PageLanguageMiddleware",  # ?lang=ja|en, remembered in a cookie

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _pending_migrations() -> bool:
@@ -24,6 +27,33 @@ def _pending_migrations() -> bool:
 
 def _is_embedded_sqlite() -> bool:
     return settings.DATABASES[DEFAULT_DB_ALIAS]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def _metrics_directory() -> Path:
+    """Return a fresh directory for this server's Prometheus files (workers write there).
+
+    One per server process under the var dir, so that two servers sharing a var dir never add
+    up each other's values; the directories of servers that are gone are removed.
+    """
+    root = Path(settings.VAR_DIR) / "prometheus"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.iterdir():
+        if old.name.isdigit() and not _alive(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = root / str(os.getpid())
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir()
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _static_root_empty() -> bool:
@@ -54,7 +84,16 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         for connection in connections.all():
             connection.close()  # the workers open their own
-        self._run(options["host"], options["port"], max(1, options["workers"]))
+        # Set before any worker imports prometheus-client: it picks multiprocess mode then.
+        # An operator's own directory is used as it is.
+        own_metrics = METRICS_ENV not in os.environ
+        if own_metrics:
+            os.environ[METRICS_ENV] = str(_metrics_directory())
+        try:
+            self._run(options["host"], options["port"], max(1, options["workers"]))
+        finally:
+            if own_metrics:
+                shutil.rmtree(os.environ.pop(METRICS_ENV), ignore_errors=True)
 
     def _run(self, host: str, port: int, workers: int) -> None:
         import uvicorn
