@@ -20,6 +20,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.utils.text import get_valid_filename
 
 from devcenter.reviews.errors import (
@@ -150,3 +151,22 @@ def files_removed_on_failure() -> Iterator[StoredFiles]:
 def open_stored(name: str) -> IO[bytes]:
     """Return an open binary handle on a stored file, for streaming."""
     return default_storage.open(name, "rb")
+
+
+def document_response(
+    handle: IO[bytes], *, content_type: str, filename: str, inline: bool
+) -> FileResponse:
+    """Return a stored document's bytes as a sandboxed answer, never as a page of this site.
+
+    `Content-Security-Policy: sandbox` gives the document an opaque origin with no script, so
+    a file that is more than it claims cannot act as the site; nosniff keeps the browser to
+    the detected type; `Content-Disposition` names the file (inline for a preview, attachment
+    for a download); registry certificates hold personal data, so nothing caches it.
+    """
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
