@@ -12,7 +12,7 @@ import select
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +38,7 @@ def raw_request(
     method: str,
     path: str,
     headers: Mapping[str, str],
-    body_pieces: Iterator[bytes] = iter(()),
+    body_pieces: Iterable[bytes] = (),
     *,
     chunked: bool = False,
     while_sending: Callable[[], None] = lambda: None,
