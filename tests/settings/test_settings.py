@@ -102,6 +102,7 @@ def test_the_embedded_default_cache_is_the_database_table() -> None:
 
     assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert cache["LOCATION"] == "devcenter_cache"
+    assert cache["OPTIONS"]["MAX_ENTRIES"] >= 100_000  # counters are not culled at 300
 
 
 @pytest.mark.django_db

@@ -210,6 +210,9 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "devcenter_cache",  # devcenter.front.models.CACHE_TABLE
             "KEY_PREFIX": os.environ.get("DEVCENTER_CACHE_KEY_PREFIX", "devcenter"),
+            # Django culls a third of the table past 300 entries: a flood of log-in attempts
+            # for many addresses would wipe the counters that hold the limits.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
