@@ -11,6 +11,7 @@ import os
 import secrets
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +197,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # limits): Django's database cache on the embedded default (its table is created by the
 # `front` app's migration), Redis when DEVCENTER_REDIS_URL is set.
 REDIS_URL = os.environ.get("DEVCENTER_REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
