@@ -32,3 +32,9 @@ on_keys_changed.append(application.keyring.mark_stale)
 from devcenter.audit.hooks import on_audit_appended  # noqa: E402
 
 on_audit_appended.append(application.snapshot.mark_stale)
+
+from devcenter.front.app import FrontDoor  # noqa: E402
+
+# The front door sees every request first (body limits, hosts, HTTPS); the plane's attributes
+# (`application.keyring`, `.snapshot`) stay reachable through it.
+application = FrontDoor.from_settings(application)  # type: ignore[assignment]

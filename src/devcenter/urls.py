@@ -6,6 +6,7 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from devcenter.api import api
 from devcenter.api_support.errors import json_not_found
@@ -14,7 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),  # the registry JSON API (devcenter.api)
-    re_path(r"^api/v1/", json_not_found),  # any other path below it: a JSON 404
+    # Any other path below it: a JSON 404 for every method (no session is used, so no CSRF).
+    re_path(r"^api/v1/", csrf_exempt(json_not_found)),
 ]
 
 # The portal is built beside this module; mount it once it exists.

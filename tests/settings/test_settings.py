@@ -73,3 +73,74 @@ def test_production_settings_refuse_to_start_without(tmp_path, missing: str) -> 
 
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "short-but-random-Qx7",  # under 50 characters
+        "a" * 60,  # long, but five distinct characters are not random
+        "django-insecure-" + "x7Qp9vZr2Lm8Tn4Wc6Hb1Jd5Fg0Ks3Ae" * 2,  # Django's template key
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(tmp_path, weak_key: str) -> None:
+    result = _check_production(
+        tmp_path, DEVCENTER_SECRET_KEY=weak_key, DEVCENTER_ALLOWED_HOSTS="devcenter.example.com"
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "at least 50 random characters" in result.stderr
+
+
+# ---------------------------------------------------------------- the shared cache
+
+
+def test_the_embedded_default_cache_is_the_database_table() -> None:
+    cache = settings.CACHES["default"]
+
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "devcenter_cache"
+    assert cache["OPTIONS"]["MAX_ENTRIES"] >= 100_000  # counters are not culled at 300
+
+
+@pytest.mark.django_db
+def test_the_cache_table_exists_after_migrate_and_holds_entries() -> None:
+    """The `front` migration creates the table: no `createcachetable` step anywhere."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.set("front-test", {"count": 3}, 60)
+
+    assert cache.get("front-test") == {"count": 3}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM devcenter_cache")
+        assert cursor.fetchone()[0] == 1
+
+
+def _cache_round_trip(tmp_path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVCENTER_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "devcenter.settings", "DEVCENTER_VAR_DIR": str(tmp_path)}
+    env |= extra
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.set('round-trip', 'ok', 30); from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, cache.get('round-trip'));"
+        "cache.delete('round-trip')"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.slow
+def test_devcenter_redis_url_selects_redis_and_it_answers(tmp_path) -> None:
+    result = _cache_round_trip(
+        tmp_path,
+        DEVCENTER_REDIS_URL="redis://127.0.0.1:6379/1",
+        DEVCENTER_CACHE_KEY_PREFIX=f"front-settings-test-{os.getpid()}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "ok"]

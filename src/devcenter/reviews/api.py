@@ -11,6 +11,7 @@ from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.partners.schemas import CorporateDetailsIn
 from devcenter.reviews import selectors, services
+from devcenter.reviews.documents import document_response
 from devcenter.reviews.models import ApplicationStatus, CertificationApplication
 from devcenter.reviews.schemas import (
     ApplicationOut,
@@ -118,15 +119,12 @@ def application_detail(request: HttpRequest, application_id: str) -> Certificati
 def document_download(request: HttpRequest, document_id: str) -> FileResponse:
     """Stream a document (members of its partner and staff; anyone else gets 404)."""
     document = selectors.document_for_user(user=user_of(request), document_id=document_id)
-    response = FileResponse(
+    return document_response(
         selectors.document_open(document),
-        as_attachment=True,
-        filename=document.original_name,
         content_type=document.content_type,
+        filename=document.original_name,
+        inline=False,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---------------------------------------------------------------- staff

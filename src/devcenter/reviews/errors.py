@@ -28,6 +28,10 @@ class ReviewErrorCode(StrEnum):
     DOCUMENT_TOO_LARGE = "document_too_large"  # over DEVCENTER_DOCUMENT_MAX_BYTES (422)
     DOCUMENT_EMPTY = "document_empty"  # zero bytes (422)
     DOCUMENT_REQUIRED = "document_required"  # a required upload is absent (422)
+    DOCUMENT_UNREADABLE = "document_unreadable"  # starts like PDF/PNG/JPEG, does not parse (422)
+    DOCUMENT_POLYGLOT = "document_polyglot"  # also another file: a page, data after its end (422)
+    DOCUMENT_TOO_COMPLEX = "document_too_complex"  # pages, objects, pixels, bytes, time (422)
+    DOCUMENT_ACTIVE_CONTENT = "document_active_content"  # a PDF with scripts or attachments (422)
 
 
 _STATUS_JA = {
@@ -193,5 +197,41 @@ def document_required(field: str) -> InvalidError:
         ReviewErrorCode.DOCUMENT_REQUIRED,
         f"{_FIELD_JA.get(field, field)}を添付してください。",
         f"{field}: attach the document.",
+        field=field,
+    )
+
+
+# The refusals of the content check (`reviews.documents.ContentRefused`), by code: ja, en.
+CONTENT_MESSAGES: dict[ReviewErrorCode, tuple[str, str]] = {
+    ReviewErrorCode.DOCUMENT_UNREADABLE: (
+        "{name}を読み取れません。正しいPDF、PNG、JPEGファイルを添付してください。",
+        "{field}: the file cannot be read as the PDF, PNG or JPEG it starts like.",
+    ),
+    ReviewErrorCode.DOCUMENT_POLYGLOT: (
+        "{name}に別の種類のデータ（ウェブページ、スクリプト、ファイルの後ろのデータなど）が"
+        "含まれています。",
+        "{field}: the file also holds another kind of data (a web page, a script, or data "
+        "after its end).",
+    ),
+    ReviewErrorCode.DOCUMENT_TOO_COMPLEX: (
+        "{name}が複雑すぎて確認できません（ページ数、オブジェクト数、画素数、展開後のサイズ"
+        "または確認時間の上限を超えています）。",
+        "{field}: the file is too complex to check (too many pages, objects, pixels or "
+        "decompressed bytes, or it takes too long).",
+    ),
+    ReviewErrorCode.DOCUMENT_ACTIVE_CONTENT: (
+        "{name}にスクリプト、アクションまたは埋め込みファイルが含まれています。",
+        "{field}: the PDF holds scripts, actions or embedded files.",
+    ),
+}
+
+
+def content_refused(code: ReviewErrorCode, field: str) -> InvalidError:
+    """Return the refusal of a file whose content is not what it claims (see CONTENT_MESSAGES)."""
+    ja, en = CONTENT_MESSAGES[code]
+    return InvalidError(
+        code,
+        ja.format(name=_FIELD_JA.get(field, field)),
+        en.format(field=field),
         field=field,
     )

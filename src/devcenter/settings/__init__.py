@@ -11,6 +11,7 @@ import os
 import secrets
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
+    "devcenter.front",  # the front door (ASGI) and the shared cache's table
     "devcenter.apikeys",
     "devcenter.server",
     "devcenter.audit",
@@ -96,6 +99,7 @@ if find_spec("devcenter.portal") is not None:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "devcenter.operations.database.DatabaseUnavailableMiddleware",  # DB away: 503, logged once
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +163,17 @@ DEVCENTER_CARD_VERIFIER = os.environ.get(
     "DEVCENTER_CARD_VERIFIER", "devcenter.partners.cards.SandboxCardVerifier"
 )
 
+# ---------------------------------------------------------------- request bodies
+# The front door (devcenter.front) refuses a body over its route's limit while it streams,
+# before any app reads it (413 payload_too_large); README.md, "Request size limits".
+_MIB = 1024 * 1024
+DEVCENTER_BODY_LIMITS = {
+    "json_api": 1 * _MIB,  # /api/v1/ (the registry API)
+    "decisions": 16 * _MIB,  # POST /api/v1/decisions (up to 10,000 questions)
+    "upload": 2 * DEVCENTER_DOCUMENT_MAX_BYTES + 1 * _MIB,  # two documents and the form
+    "default": 2_621_440,  # pages, log-in, the admin: Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+}
+
 # ---------------------------------------------------------------- database
 # The embedded default is a SQLite file under var/; DATABASE_URL selects PostgreSQL.
 SQLITE_PATH = VAR_DIR / "devcenter.sqlite3"
@@ -178,6 +193,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------- shared cache
+# Counters every worker and every instance must share (allauth's log-in and sign-up rate
+# limits): Django's database cache on the embedded default (its table is created by the
+# `front` app's migration), Redis when DEVCENTER_REDIS_URL is set.
+REDIS_URL = os.environ.get("DEVCENTER_REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DEVCENTER_CACHE_KEY_PREFIX", "devcenter"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "devcenter_cache",  # devcenter.front.models.CACHE_TABLE
+            "KEY_PREFIX": os.environ.get("DEVCENTER_CACHE_KEY_PREFIX", "devcenter"),
+            # Django culls a third of the table past 300 entries: a flood of log-in attempts
+            # for many addresses would wipe the counters that hold the limits.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "ja"
@@ -206,6 +247,21 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Pages load nothing but their own static files: no inline script or style, no other origin.
+# (A document preview or download replaces this with `sandbox`: reviews.documents.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # the TOTP QR code is a data: image
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

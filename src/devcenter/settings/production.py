@@ -22,8 +22,19 @@ def _required(name: str) -> str:
     return value
 
 
+def _strong_secret_key(name: str) -> str:
+    """Return the secret key, refusing one Django's deploy check would only warn about."""
+    key = _required(name)
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"{name} must be at least 50 random characters for devcenter.settings.production"
+            " (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    return key
+
+
 DEBUG = False
-SECRET_KEY = _required("DEVCENTER_SECRET_KEY")
+SECRET_KEY = _strong_secret_key("DEVCENTER_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DEVCENTER_ALLOWED_HOSTS").split(",") if h.strip()]
 
 SECURE_SSL_REDIRECT = _env_flag("DEVCENTER_SSL_REDIRECT", default=True)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from devcenter.errors import DomainError
 from devcenter.reviews import selectors, services
+from devcenter.reviews.documents import document_response
 from devcenter.staff.admin_base import call_service
 from devcenter.staff.forms import EmptyForm, NoteForm, RejectForm
 
@@ -111,12 +112,9 @@ def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
         handle = selectors.document_open(document)
     except DomainError as error:
         raise Http404(error.code) from error
-    response = FileResponse(
+    return document_response(
         handle,
         content_type=document.content_type,
-        as_attachment=False,
         filename=document.original_name or document.public_id,
+        inline=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"  # registry certificates hold personal data
-    return response
