@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from devcenter.accounts.errors import AccountErrorCode, account_error
 from devcenter.accounts.models import AccountStatus, PlatformAccount
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import audit_record
 from devcenter.errors import ConflictError, InvalidError
 from devcenter.policy import default_policy
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from devcenter.partners.models import Partner
 
 DISPLAY_NAME_MAX_LENGTH = 100
-TARGET = "account"
 
 
 def _emblem(kind: str) -> bool:
@@ -70,7 +69,7 @@ def account_create(
     audit_record(
         event_type=AuditEventType.ACCOUNT_CREATED,
         actor=actor,
-        target_type=TARGET,
+        target_type=AuditTarget.ACCOUNT,
         target_id=account.public_id,
         partner=partner.public_id,
         new=_snapshot(account),
@@ -87,7 +86,7 @@ def account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:
     audit_record(
         event_type=AuditEventType.ACCOUNT_DELETED,
         actor=actor,
-        target_type=TARGET,
+        target_type=AuditTarget.ACCOUNT,
         target_id=account.public_id,
         partner=account.partner.public_id,
         old=old,

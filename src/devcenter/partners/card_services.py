@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import SYSTEM, actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.cards import (
@@ -99,7 +99,7 @@ def _record_refusal(partner: Partner, refusal: CardRefusal, actor: str) -> None:
         audit_record(
             event_type=AuditEventType.CARD_FAILED,
             actor=actor,
-            target_type="partner",
+            target_type=AuditTarget.PARTNER,
             target_id=partner.public_id,
             partner=partner.public_id,
             new={"code": str(refusal.code)},
@@ -128,7 +128,7 @@ def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
     audit_record(
         event_type=AuditEventType.CARD_REGISTERED,
         actor=actor,
-        target_type="card",
+        target_type=AuditTarget.CARD,
         target_id=card.public_id,
         partner=partner.public_id,
         new=_card_snapshot(card),
@@ -146,7 +146,7 @@ def _card_set_status(card: Card, status: str, event: str, actor: str, reason: st
     audit_record(
         event_type=event,
         actor=actor,
-        target_type="card",
+        target_type=AuditTarget.CARD,
         target_id=card.public_id,
         partner=card.partner.public_id,
         old=old,

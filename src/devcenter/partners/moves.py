@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import audit_record
 from devcenter.errors import ConflictError
 from devcenter.partners.facts import DerivedFacts, FactSubject
@@ -57,7 +57,7 @@ def partner_type_set(partner: Partner, to_type: str, *, actor: str, reason: str)
     audit_record(
         event_type=AuditEventType.PARTNER_TYPE_CHANGED,
         actor=actor,
-        target_type="partner",
+        target_type=AuditTarget.PARTNER,
         target_id=partner.public_id,
         partner=partner.public_id,
         old=old,
