@@ -97,7 +97,7 @@ def measure(env: dict[str, str], size: WritesSize, connections: int) -> float:
     children = [
         subprocess.Popen(  # noqa: S603 (this module, fixed arguments)
             _command("register", clock * 10 + i, per_process, size.warmup),
-            env=env | {"PYTHONPATH": str(_root())},
+            env=_child_env(env),
             cwd=_root(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -150,11 +150,21 @@ def _root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def _child_env(env: dict[str, str]) -> dict[str, str]:
+    """Return the children's environment: this checkout first, then a PYTHONPATH given.
+
+    A given PYTHONPATH can put another revision's `src` in front of the installed one, to
+    measure it with this benchmark (docs/performance.md, "Writes").
+    """
+    paths = [str(_root()), *filter(None, [env.get("PYTHONPATH")])]
+    return env | {"PYTHONPATH": os.pathsep.join(paths)}
+
+
 def _child(env: dict[str, str], task: str, *args: int) -> dict[str, float]:
     """Run `python -m bench.writes task args…` and return the JSON it prints last."""
     done = subprocess.run(  # noqa: S603 (this module, fixed arguments)
         _command(task, *args),
-        env=env | {"PYTHONPATH": str(_root())},
+        env=_child_env(env),
         cwd=_root(),
         capture_output=True,
         text=True,

@@ -21,16 +21,17 @@ How one verifiable chain takes parallel writers (docs/decisions.md, "The audit c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 
-from devcenter.audit.models import AuditEvent, AuditEventType, AuditTarget, PendingAuditEvent
+from devcenter.audit.models import AuditEvent, AuditEventType, AuditTarget
 
 GENESIS_HASH = "0" * 64
 # Any constant works; it names the one advisory lock that serialises linking on PostgreSQL.
@@ -169,30 +170,65 @@ def audit_change(  # noqa: PLR0913 (each argument is one part of the event)
 def audit_link_pending() -> int:
     """Append every committed pending event to the chain, oldest first; return how many.
 
-    Runs in its own short transaction, the only one that holds the chain's lock. Called after
+    Runs in its own short transaction, the only one that takes the chain's lock. Called after
     each writing transaction commits; safe to call at any time (`devcenter audit link`), e.g.
     for the events of a process killed between its commit and its link.
     """
     if connection.vendor != "postgresql":
         return 0  # nothing is ever pending there
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # The link is made from rows that are already durable: were it lost in a crash of
-            # the database, the events would simply be pending again, and linked again. So it
-            # need not wait for its own WAL flush, which it would otherwise do under the lock.
-            cursor.execute(
-                "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)",
-                [_CHAIN_LOCK_KEY],
-            )
-            # A statement of its own, after the lock: its snapshot sees every earlier link.
-            events, after = _take_pending(cursor)
-            if not events:
-                return 0
-            _link(events, after=after)
-            _append(cursor, events)
-    sequence = events[-1].sequence
-    _run_hooks(sequence)
+    if connection.in_atomic_block:
+        events = _link_in_transaction()
+    else:
+        events = _link_in_two_round_trips()
+    if not events:
+        return 0
+    _run_hooks(events[-1].sequence)
     return len(events)
+
+
+# The link is made from rows that are already durable: were it lost in a crash of the database,
+# the events would simply be pending again, and linked again. So its commit need not wait for
+# its own WAL flush, which it would otherwise do while holding the lock.
+_LOCK = "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)"
+
+
+def _link_in_two_round_trips() -> list[AuditEvent]:
+    """Link outside any transaction: hold the lock for one round trip of this client.
+
+    BEGIN, the lock and the take go in one message, the append and COMMIT in another. Each
+    statement of a message has its own snapshot, so the take, after the lock, sees every
+    earlier link.
+    """
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"BEGIN; {_LOCK}; {_TAKE}", [_CHAIN_LOCK_KEY])
+            cursor.nextset()  # past BEGIN's result
+            cursor.nextset()  # past the lock's
+            events, after = _pending_events(cursor.fetchall())
+            if not events:
+                cursor.execute("COMMIT")
+                return []
+            _link(events, after=after)
+            append, params = _append_statement(events)
+            cursor.execute(f"{append}; COMMIT", params)
+        except BaseException:
+            with contextlib.suppress(DatabaseError):
+                cursor.execute("ROLLBACK")
+            raise
+    return events
+
+
+def _link_in_transaction() -> list[AuditEvent]:
+    """Link inside the caller's transaction (a savepoint of it): statement by statement."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LOCK, [_CHAIN_LOCK_KEY])
+        cursor.execute(_TAKE)  # a statement after the lock: it sees every earlier link
+        events, after = _pending_events(cursor.fetchall())
+        if events:
+            _link(events, after=after)
+            append, params = _append_statement(events)
+            cursor.execute(append, params)
+    return events
 
 
 def _links_at_once() -> bool:
@@ -225,18 +261,17 @@ _CONTENT = ("occurred_at", "actor", "event_type", "target_type", "target_id", "p
 _JSON = ("old", "new")
 
 
-def _take_pending(cursor: Any) -> tuple[list[AuditEvent], tuple[int, str]]:
-    """Delete the committed pending events; return them, oldest first, and the newest link."""
-    pending = connection.ops.quote_name(PendingAuditEvent._meta.db_table)
-    chain = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(("id", *_CONTENT, *_JSON))
-    cursor.execute(
-        f"WITH moved AS (DELETE FROM {pending} RETURNING {columns}),"  # noqa: S608 (no input)
-        f" newest AS (SELECT sequence, hash FROM {chain} ORDER BY sequence DESC LIMIT 1)"
-        f" SELECT moved.*, newest.sequence, newest.hash"
-        " FROM moved LEFT JOIN newest ON true ORDER BY moved.id"
-    )
-    rows = cursor.fetchall()
+# The tables' names are written out: these statements run on every write (models.py names them).
+_TAKE = (  # noqa: S608 (no input: column names from this module)
+    "WITH moved AS (DELETE FROM audit_pendingauditevent RETURNING id, {columns}),"
+    " newest AS (SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1)"
+    " SELECT moved.*, newest.sequence, newest.hash"
+    " FROM moved LEFT JOIN newest ON true ORDER BY moved.id"
+).format(columns=", ".join((*_CONTENT, *_JSON)))
+
+
+def _pending_events(rows: list[tuple[Any, ...]]) -> tuple[list[AuditEvent], tuple[int, str]]:
+    """Return the taken pending events as chain events, oldest first, and the newest link."""
     if not rows:
         return [], (0, GENESIS_HASH)
     width = 1 + len(_CONTENT)
@@ -253,11 +288,10 @@ def _take_pending(cursor: Any) -> tuple[list[AuditEvent], tuple[int, str]]:
 
 def _insert_pending(fields: dict[str, Any]) -> None:
     """Insert one pending event (plain SQL: this runs three times per registration)."""
-    table = connection.ops.quote_name(PendingAuditEvent._meta.db_table)
     names = (*_CONTENT, *_JSON)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(names)})"  # noqa: S608 (no input)
+            f"INSERT INTO audit_pendingauditevent ({', '.join(names)})"  # noqa: S608
             f" VALUES ({', '.join(['%s'] * len(_CONTENT) + ['%s::jsonb'] * len(_JSON))})",
             [fields[name] for name in _CONTENT] + [_json_text(fields[name]) for name in _JSON],
         )
@@ -275,21 +309,23 @@ def _json(value: Any) -> Any:
     return json.loads(value)
 
 
-def _append(cursor: Any, events: list[AuditEvent]) -> None:
-    """Insert the linked events in one statement, and NOTIFY listeners (delivered at commit)."""
-    chain = connection.ops.quote_name(AuditEvent._meta.db_table)
+def _append_statement(events: list[AuditEvent]) -> tuple[str, list[Any]]:
+    """Return the one statement that appends the linked events and NOTIFYs listeners.
+
+    NOTIFY is transactional: listeners hear of it once the link commits.
+    """
     names = ("sequence", *_CONTENT, *_JSON, "prev_hash", "hash")
     row = "(" + ", ".join("%s::jsonb" if name in _JSON else "%s" for name in names) + ")"
     params: list[object] = []
     for event in events:
-        for name in names:
-            value = getattr(event, name)
-            params.append(_json_text(value) if name in _JSON else value)
-    cursor.execute(
-        f"WITH appended AS (INSERT INTO {chain} ({', '.join(names)})"  # noqa: S608 (no input)
-        f" VALUES {', '.join([row] * len(events))}) SELECT pg_notify(%s, %s)",
-        [*params, NOTIFY_CHANNEL, str(events[-1].sequence)],
+        params += [
+            _json_text(getattr(event, n)) if n in _JSON else getattr(event, n) for n in names
+        ]
+    sql = (
+        f"WITH appended AS (INSERT INTO audit_auditevent ({', '.join(names)})"  # noqa: S608
+        f" VALUES {', '.join([row] * len(events))}) SELECT pg_notify(%s, %s)"
     )
+    return sql, [*params, NOTIFY_CHANNEL, str(events[-1].sequence)]
 
 
 def _link_after_commit() -> None:
