@@ -95,7 +95,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    event_type: AuditEventType,
+    event_type: AuditEventType | str,
     actor: str,
     target_type: AuditTarget,
     target_id: str,
@@ -105,9 +105,10 @@ def audit_record(
 ) -> None:
     """Record one event inside the caller's transaction; it joins the chain once committed.
 
-    `partner` is the public id of the partner the event concerns, and must be given: None
-    only for an event that concerns no partner (an API key). `old`/`new` must be JSON data
-    of strings, numbers, booleans and None.
+    `event_type` and `target_type` must be values of `AuditEventType` and `AuditTarget` (an
+    unknown one raises ValueError). `partner` is the public id of the partner the event
+    concerns, and must be given: None only for an event that concerns no partner (an API
+    key). `old`/`new` must be JSON data of strings, numbers, booleans and None.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
@@ -139,7 +140,7 @@ def audit_change(  # noqa: PLR0913 (each argument is one part of the event)
     changes: Mapping[str, Any],
     *,
     snapshot: Callable[[M], dict[str, Any]],
-    event_type: AuditEventType,
+    event_type: AuditEventType | str,
     actor: str,
     target_type: AuditTarget,
     partner: str | None,
