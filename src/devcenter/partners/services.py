@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
 from devcenter.audit.choices import AuditEventType, AuditTarget
-from devcenter.audit.services import actor_of, audit_record
+from devcenter.audit.services import actor_of, audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
 from devcenter.partners.capabilities import partner_capabilities
@@ -267,17 +267,15 @@ def partner_certify(*, partner: Partner, actor: str) -> Partner:
 
 
 def _set_status(partner: Partner, status: str, *, event: str, actor: str, reason: str) -> None:
-    old = partner_snapshot(partner)
-    partner.status = status
-    partner.save(update_fields=["status", "updated_at"])
-    audit_record(
+    audit_change(
+        partner,
+        {"status": status},
+        snapshot=partner_snapshot,
         event_type=event,
         actor=actor,
         target_type=AuditTarget.PARTNER,
-        target_id=partner.public_id,
         partner=partner.public_id,
-        old=old,
-        new={**partner_snapshot(partner), "reason": reason},
+        note={"reason": reason},
     )
 
 
