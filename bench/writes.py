@@ -10,7 +10,7 @@ the queries of one registration (`CaptureQueriesContext`), and checks the chain 
 
 `python -m bench --only w` runs it alone. The database: `DEVCENTER_BENCH_WRITES_DATABASE`
 (used as it is, migrated, never dropped; e.g. your own database), else a fresh
-`devcenter_bench_writes` on the local server, dropped afterwards. `run(quick)` prints its
+`devcenter_bench_writes_<pid>` on the local server, dropped afterwards. `run(quick)` prints its
 lines and returns its checks for the summary table; the database work runs in child processes
 (`python -m bench.writes <task> …`).
 """
@@ -27,12 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report import Check, check_at_least, rate
+from bench.report import Check, check_at_least, print_check, rate
 from bench.server import devcenter, server_environment
 
 TARGET_FOUR = 600.0  # registrations/s on four connections (issue 7 §7)
 TARGET_SCALING = 2.0  # four connections at least twice one
-FRESH_DATABASE = "postgres://postgres@127.0.0.1:5432/devcenter_bench_writes"
+# A fresh database of this process's own: runs of other checkouts on the machine may overlap.
+FRESH_DATABASE = f"postgres://postgres@127.0.0.1:5432/devcenter_bench_writes_{os.getpid()}"
 CHILD_SECONDS = 600.0
 BLOCK = 10_000  # corporate numbers per process
 
@@ -46,7 +47,7 @@ class WritesSize:
 
 
 FULL = WritesSize(registrations=4_000, warmup=20)
-QUICK = WritesSize(registrations=200, warmup=5)
+QUICK = WritesSize(registrations=40, warmup=1)
 
 
 def run(quick: bool) -> list[Check]:
@@ -78,7 +79,7 @@ def run(quick: bool) -> list[Check]:
     finally:
         if not given:
             _drop(url)
-    return [
+    checks = [
         check_at_least(
             "(w) registrations/s, 4 connections",
             rate(four),
@@ -88,6 +89,9 @@ def run(quick: bool) -> list[Check]:
         ),
         check_at_least("(w) 4 connections / 1", rate(four), rate(one), four / one, TARGET_SCALING),
     ]
+    for check in checks:
+        print_check(check)
+    return checks
 
 
 def measure(env: dict[str, str], size: WritesSize, connections: int) -> float:
