@@ -177,7 +177,7 @@ def audit_link_pending() -> int:
     """
     if connection.vendor != "postgresql":
         return 0  # nothing is ever pending there
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not connection.get_autocommit():
         events = _link_in_transaction()
     else:
         events = _link_in_two_round_trips()
