@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, registry, single
+from bench import batch, inprocess, registry, single, writes
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
 from bench.server import running_server
@@ -37,7 +37,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="tiny sizes: a smoke run, figures meaningless"
     )
     parser.add_argument(
-        "--only", default="abcd", help="which benchmarks to run (letters of abcd; d: registry)"
+        "--only",
+        default="abcdw",
+        help="which benchmarks to run (letters of abcdw; d: registry, w: writes)",
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -80,6 +82,10 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "d" in options.only:
         print(describe_idle("(d)", idle_seconds))
         checks += registry.run(options.quick)
+        print()
+    if "w" in options.only:
+        print(describe_idle("(w)", idle_seconds))
+        checks += writes.run(options.quick)
         print()
     return checks
 

@@ -335,6 +335,7 @@ def populate(partners: int) -> dict[str, float]:
     """Bulk-insert the bench partners and one audit event."""
     from django.db import transaction
 
+    from devcenter.audit.choices import AuditEventType, AuditTarget
     from devcenter.audit.services import audit_record
     from devcenter.partners.models import Partner
 
@@ -357,10 +358,11 @@ def populate(partners: int) -> dict[str, float]:
             Partner.objects.bulk_create(rows)
     with transaction.atomic():
         audit_record(
-            event_type="partner.registered",
+            event_type=AuditEventType.PARTNER_REGISTERED,
             actor="system",
-            target_type="bench",
-            target_id="populate",
+            target_type=AuditTarget.PARTNER,
+            target_id="bench-populate",
+            partner=None,
             new={"partners": partners},
         )
     return {"seconds": time.perf_counter() - started}
@@ -406,6 +408,7 @@ def write_changes(partners: int, changes: int) -> tuple[float, list[int]]:
     from django.db import transaction
 
     from devcenter.audit import hooks
+    from devcenter.audit.choices import AuditEventType, AuditTarget
     from devcenter.audit.services import audit_record
     from devcenter.partners.models import Partner
 
@@ -420,9 +423,9 @@ def write_changes(partners: int, changes: int) -> tuple[float, list[int]]:
             Partner.objects.filter(public_id__in=ids).update(status="suspended")
             for public_id in ids:
                 audit_record(
-                    event_type="partner.suspended",
+                    event_type=AuditEventType.PARTNER_SUSPENDED,
                     actor="system",
-                    target_type="partner",
+                    target_type=AuditTarget.PARTNER,
                     target_id=public_id,
                     partner=public_id,
                     new={"status": "suspended"},

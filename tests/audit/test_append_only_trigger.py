@@ -1,11 +1,17 @@
-"""On PostgreSQL the audit table refuses UPDATE and DELETE (a trigger); inserts still work."""
+"""On PostgreSQL the audit table refuses UPDATE and DELETE (a trigger); inserts still work.
+
+Pending events (inserted by writers, moved into the chain after their commit) are never
+updated either.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from devcenter.audit.models import AuditEvent
+from devcenter.audit.models import AuditEvent, AuditEventType, AuditTarget, PendingAuditEvent
 from devcenter.audit.services import audit_record
 from tests.partners.factories import individual_partner
 
@@ -41,7 +47,25 @@ def test_delete_is_refused() -> None:
 
 def test_appending_still_works() -> None:
     with transaction.atomic():
-        event = audit_record(
-            event_type="partner.updated", actor="system", target_type="partner", target_id="x"
+        audit_record(
+            event_type=AuditEventType.PARTNER_UPDATED,
+            actor="system",
+            target_type=AuditTarget.PARTNER,
+            target_id="ptn_x",
+            partner="ptn_x",
         )
-    assert AuditEvent.objects.get(pk=event.pk).sequence == 1
+    assert AuditEvent.objects.get(target_id="ptn_x").sequence == 1
+
+
+def test_a_pending_event_is_never_updated() -> None:
+    pending = PendingAuditEvent.objects.create(
+        occurred_at=datetime(2026, 11, 30, tzinfo=UTC),
+        actor="system",
+        event_type=AuditEventType.PARTNER_UPDATED,
+        target_type=AuditTarget.PARTNER,
+        target_id="ptn_x",
+        partner="ptn_x",
+    )
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        PendingAuditEvent.objects.filter(pk=pending.pk).update(actor="user:0")
+    assert PendingAuditEvent.objects.get(pk=pending.pk).actor == "system"

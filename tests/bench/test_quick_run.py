@@ -19,6 +19,10 @@ RATIO_LINES = [
     r"ratio \(c\) decisions p99: [\d.]+ ms \(target <= 5 ms\) (PASS|FAIL)",
     r"ratio live/stateless: [\d.]+ \(target >= 0\.80\) (PASS|FAIL)",
 ]
+WRITES_LINES = [  # or "(w) … skipped" when PostgreSQL is unreachable
+    r"ratio \(w\) registrations/s, 4 connections: [\d.]+ \(target >= 1\.00\) (PASS|FAIL)",
+    r"ratio \(w\) 4 connections / 1: [\d.]+ \(target >= 2\.00\) (PASS|FAIL)",
+]
 
 
 @pytest.mark.slow
@@ -29,14 +33,17 @@ def test_quick_run_prints_every_ratio_line_and_the_summary() -> None:
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         check=False,
     )
 
     assert done.returncode == 0, done.stderr[-3000:]
     for pattern in RATIO_LINES:
         assert re.search(pattern, done.stdout), f"missing {pattern!r} in:\n{done.stdout}"
+    writes_skipped = re.search(r"\(w\) registration writes on PostgreSQL.*\n  skipped", done.stdout)
+    for pattern in [] if writes_skipped else WRITES_LINES:
+        assert re.search(pattern, done.stdout), f"missing {pattern!r} in:\n{done.stdout}"
     table = done.stdout.split("\nsummary (", 1)[-1]
-    assert table.count("PASS") + table.count("FAIL") == 6
+    assert table.count("PASS") + table.count("FAIL") == (6 if writes_skipped else 8)
     assert "(c) decisions p99" in table
     assert "(d) live / stateless over HTTP" in table

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from devcenter.audit import hooks
-from devcenter.audit.models import AuditEvent, AuditEventType
+from devcenter.audit.models import AuditEvent, AuditEventType, AuditTarget
 from devcenter.audit.services import audit_record
 from devcenter.decision_plane.snapshot import Snapshot
 from devcenter.partners.models import Partner
@@ -136,8 +136,9 @@ def test_a_raw_audit_event_for_an_unknown_target_is_harmless():
         audit_record(
             event_type=AuditEventType.APIKEY_CREATED,
             actor="system",
-            target_type="apikey",
+            target_type=AuditTarget.APIKEY,
             target_id="svc",
+            partner=None,
         )
     snapshot.catch_up()
     assert snapshot.sequence == AuditEvent.objects.count()

@@ -1,9 +1,11 @@
 """SIGKILL in the middle of a burst of registrations leaves no partial record.
 
 A real `devcenter serve` takes concurrent `POST /api/v1/partners/corporate-general`; the whole
-process group is killed with SIGKILL while requests are in flight. Afterwards every partner is
-complete (owner, general partner account, audit events), every audited partner exists,
-`devcenter audit verify` passes, and a restarted server registers the next partner.
+process group is killed with SIGKILL while requests are in flight. Afterwards `devcenter audit
+verify` passes (on PostgreSQL a writer killed between its commit and the link of its events
+leaves them pending, which `devcenter audit link`, or the next write, appends); then every
+partner is complete (owner, general partner account, audit events), every audited partner
+exists, and a restarted server registers the next partner.
 """
 
 from __future__ import annotations
@@ -166,9 +168,13 @@ def test_sigkill_mid_burst_leaves_no_partial_record(
         for thread in threads:
             thread.join(timeout=15)
 
-    # Then nothing is half-written and the audit chain is whole
+    # Then the audit chain is whole, and once pending events are linked nothing is half-written
     assert outcomes.count("201") >= 20, outcomes[-10:]
     assert set(outcomes) <= {"201", "connection lost"}, sorted(set(outcomes))
+    verified = cli(env, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    linked = cli(env, "audit", "link")
+    assert linked.returncode == 0, linked.stderr
     checked = cli(env, "shell", "-c", CHECK)
     assert checked.returncode == 0, checked.stderr
     state = json.loads(checked.stdout.strip().splitlines()[-1])
@@ -179,6 +185,7 @@ def test_sigkill_mid_burst_leaves_no_partial_record(
     assert state["unaudited_accounts"] == []
     verified = cli(env, "audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "not linked yet" not in verified.stdout
 
     # And a restarted server carries on
     with running_server(env, workers=1) as (base, _process):

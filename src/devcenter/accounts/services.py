@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from devcenter.accounts.errors import AccountErrorCode, account_error
 from devcenter.accounts.models import AccountStatus, PlatformAccount
-from devcenter.audit.choices import AuditEventType
-from devcenter.audit.services import audit_record
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from devcenter.partners.models import Partner
 
 DISPLAY_NAME_MAX_LENGTH = 100
-TARGET = "account"
 
 
 def _emblem(kind: str) -> bool:
@@ -70,7 +69,7 @@ def account_create(
     audit_record(
         event_type=AuditEventType.ACCOUNT_CREATED,
         actor=actor,
-        target_type=TARGET,
+        target_type=AuditTarget.ACCOUNT,
         target_id=account.public_id,
         partner=partner.public_id,
         new=_snapshot(account),
@@ -80,18 +79,14 @@ def account_create(
 
 def account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:
     """Mark a locked account deleted (the row is kept) and audit it."""
-    old = _snapshot(account)
-    account.status = AccountStatus.DELETED
-    account.deleted_at = timezone.now()
-    account.save(update_fields=["status", "deleted_at"])
-    audit_record(
+    audit_change(
+        account,
+        {"status": AccountStatus.DELETED, "deleted_at": timezone.now()},
+        snapshot=_snapshot,
         event_type=AuditEventType.ACCOUNT_DELETED,
         actor=actor,
-        target_type=TARGET,
-        target_id=account.public_id,
+        target_type=AuditTarget.ACCOUNT,
         partner=account.partner.public_id,
-        old=old,
-        new=_snapshot(account),
     )
     return account
 

@@ -53,3 +53,15 @@ class AuditEventType(models.TextChoices):
     APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
     PERSONA_CREATED = "persona.created", _("Test persona created")  # devcenter personas create
     PERSONA_DELETED = "persona.deleted", _("Test persona deleted")  # and its partner with it
+
+
+class AuditTarget(models.TextChoices):
+    """What an event is about (its `target_id` is that thing's public id)."""
+
+    PARTNER = "partner", _("Partner")  # target_id: the partner's ptn_ id
+    MEMBERSHIP = "membership", _("Membership")  # target_id: "user:<id>" of the member
+    CARD = "card", _("Card")  # target_id: the card's card_ id
+    ACCOUNT = "account", _("Platform account")  # target_id: the account's acc_ id
+    APPLICATION = "application", _("Certification application")  # its apl_ id
+    DOCUMENT = "document", _("Document")  # target_id: the document's doc_ id
+    APIKEY = "apikey", _("API key")  # target_id: the key's name; concerns no partner

@@ -1,4 +1,8 @@
-"""Reads of the audit log: the chain check, a partner's trail, the current sequence."""
+"""Reads of the audit log: the chain check, a partner's trail, the current sequence, catch-up.
+
+An event joins the chain right after its transaction commits (`devcenter.audit.services`), and
+sequences become visible in order: a reader that sees sequence N sees every sequence below it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
 
-from devcenter.audit.models import AuditEvent
+from devcenter.audit.choices import AuditTarget
+from devcenter.audit.models import AuditEvent, PendingAuditEvent
 from devcenter.audit.services import GENESIS_HASH, event_hash
 
 
@@ -17,6 +22,7 @@ class ChainCheck:
     verified: int
     broken_at: int | None = None
     problem: str = ""
+    pending: int = 0  # committed events still waiting for their place (not an error)
 
     @property
     def ok(self) -> bool:
@@ -34,7 +40,7 @@ def audit_verify_chain(*, batch_size: int = 2000) -> ChainCheck:
             return ChainCheck(verified, event.sequence, problem)
         verified += 1
         expected_sequence, expected_prev = event.sequence + 1, event.hash
-    return ChainCheck(verified)
+    return ChainCheck(verified, pending=PendingAuditEvent.objects.count())
 
 
 def _link_problem(event: AuditEvent, sequence: int, prev_hash: str) -> str:
@@ -60,3 +66,19 @@ def audit_trail(*, partner: str) -> QuerySet[AuditEvent]:
 def audit_events_after(*, sequence: int, limit: int = 10_000) -> QuerySet[AuditEvent]:
     """Return events with a sequence above `sequence`, oldest first (for catching up)."""
     return AuditEvent.objects.filter(sequence__gt=sequence).order_by("sequence")[:limit]
+
+
+def audit_touched_after(*, sequence: int, limit: int = 10_000) -> list[tuple[int, str, str, str]]:
+    """Return `(sequence, hash, partner, account)` of the events after `sequence`, in order.
+
+    What the decision plane's snapshot reads to catch up: `partner` is the public id of the
+    partner the event concerns ("" for none: an API key); `account` is the platform account's
+    public id when the event is about one (target `AuditTarget.ACCOUNT`), else "".
+    """
+    rows = audit_events_after(sequence=sequence, limit=limit).values_list(
+        "sequence", "hash", "partner", "target_type", "target_id"
+    )
+    return [
+        (number, digest, partner, target_id if target == AuditTarget.ACCOUNT else "")
+        for number, digest, partner, target, target_id in rows
+    ]

@@ -19,8 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from devcenter.audit.choices import AuditEventType
-from devcenter.audit.services import SYSTEM, actor_of, audit_record
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import SYSTEM, actor_of, audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.cards import (
     TOKEN_MAX_LENGTH,
@@ -99,7 +99,7 @@ def _record_refusal(partner: Partner, refusal: CardRefusal, actor: str) -> None:
         audit_record(
             event_type=AuditEventType.CARD_FAILED,
             actor=actor,
-            target_type="partner",
+            target_type=AuditTarget.PARTNER,
             target_id=partner.public_id,
             partner=partner.public_id,
             new={"code": str(refusal.code)},
@@ -128,7 +128,7 @@ def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
     audit_record(
         event_type=AuditEventType.CARD_REGISTERED,
         actor=actor,
-        target_type="card",
+        target_type=AuditTarget.CARD,
         target_id=card.public_id,
         partner=partner.public_id,
         new=_card_snapshot(card),
@@ -140,17 +140,15 @@ def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
 
 
 def _card_set_status(card: Card, status: str, event: str, actor: str, reason: str) -> None:
-    old = _card_snapshot(card)
-    card.status = status
-    card.save(update_fields=["status", "updated_at"])
-    audit_record(
+    audit_change(
+        card,
+        {"status": status},
+        snapshot=_card_snapshot,
         event_type=event,
         actor=actor,
-        target_type="card",
-        target_id=card.public_id,
+        target_type=AuditTarget.CARD,
         partner=card.partner.public_id,
-        old=old,
-        new={**_card_snapshot(card), "reason": reason},
+        note={"reason": reason},
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from devcenter.audit.choices import AuditEventType
-from devcenter.audit.services import audit_record
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import audit_change
 from devcenter.errors import ConflictError
 from devcenter.partners.facts import DerivedFacts, FactSubject
 from devcenter.partners.models import Partner, PartnerStatus
@@ -49,17 +49,14 @@ def partner_type_set(partner: Partner, to_type: str, *, actor: str, reason: str)
 
     A pending partner becomes active with its first type.
     """
-    old = partner_snapshot(partner)
-    partner.partner_type = to_type
-    if partner.status == PartnerStatus.PENDING:
-        partner.status = PartnerStatus.ACTIVE
-    partner.save(update_fields=["partner_type", "status", "updated_at"])
-    audit_record(
+    status = PartnerStatus.ACTIVE if partner.status == PartnerStatus.PENDING else partner.status
+    audit_change(
+        partner,
+        {"partner_type": to_type, "status": status},
+        snapshot=partner_snapshot,
         event_type=AuditEventType.PARTNER_TYPE_CHANGED,
         actor=actor,
-        target_type="partner",
-        target_id=partner.public_id,
+        target_type=AuditTarget.PARTNER,
         partner=partner.public_id,
-        old=old,
-        new={**partner_snapshot(partner), "reason": reason},
+        note={"reason": reason},
     )

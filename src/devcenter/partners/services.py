@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 
 from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
-from devcenter.audit.choices import AuditEventType
-from devcenter.audit.services import actor_of, audit_record
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import actor_of, audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
 from devcenter.partners.capabilities import partner_capabilities
@@ -119,7 +119,7 @@ def _record_registered(partner: Partner, actor: str) -> None:
     audit_record(
         event_type=AuditEventType.PARTNER_REGISTERED,
         actor=actor,
-        target_type="partner",
+        target_type=AuditTarget.PARTNER,
         target_id=partner.public_id,
         partner=partner.public_id,
         new=partner_snapshot(partner),
@@ -131,7 +131,7 @@ def _membership_add(partner: Partner, user: Any, role: str, actor: str) -> Membe
     audit_record(
         event_type=AuditEventType.MEMBER_ADDED,
         actor=actor,
-        target_type="membership",
+        target_type=AuditTarget.MEMBERSHIP,
         target_id=actor_of(user),
         partner=partner.public_id,
         new={"user": user.pk, "role": role},
@@ -267,17 +267,15 @@ def partner_certify(*, partner: Partner, actor: str) -> Partner:
 
 
 def _set_status(partner: Partner, status: str, *, event: str, actor: str, reason: str) -> None:
-    old = partner_snapshot(partner)
-    partner.status = status
-    partner.save(update_fields=["status", "updated_at"])
-    audit_record(
+    audit_change(
+        partner,
+        {"status": status},
+        snapshot=partner_snapshot,
         event_type=event,
         actor=actor,
-        target_type="partner",
-        target_id=partner.public_id,
+        target_type=AuditTarget.PARTNER,
         partner=partner.public_id,
-        old=old,
-        new={**partner_snapshot(partner), "reason": reason},
+        note={"reason": reason},
     )
 
 
@@ -377,7 +375,7 @@ def member_remove(*, partner_id: str, user_id: int, by: ActingUser, as_staff: bo
     audit_record(
         event_type=AuditEventType.MEMBER_REMOVED,
         actor=actor_of(by),
-        target_type="membership",
+        target_type=AuditTarget.MEMBERSHIP,
         target_id=f"user:{user_id}",
         partner=partner.public_id,
         old={"user": user_id, "role": membership.role},

@@ -23,7 +23,7 @@ from devcenter.accounts.selectors import accounts_of_partner
 from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_get
 from devcenter.apikeys.services import apikey_create, apikey_delete
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import SYSTEM, audit_record
 from devcenter.errors import InvalidError
 from devcenter.partners.capabilities import partner_capabilities
@@ -194,7 +194,7 @@ def _audit_created(partner_id: str, name: str) -> None:
         audit_record(
             event_type=AuditEventType.PERSONA_CREATED,
             actor=ACTOR,
-            target_type="partner",
+            target_type=AuditTarget.PARTNER,
             target_id=partner_id,
             partner=partner_id,
             new={"persona": name},
@@ -205,7 +205,7 @@ def _audit_deleted(partner_id: str, name: str) -> None:
     audit_record(
         event_type=AuditEventType.PERSONA_DELETED,
         actor=SYSTEM,
-        target_type="partner",
+        target_type=AuditTarget.PARTNER,
         target_id=partner_id,
         partner=partner_id,
         old={"persona": name},

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.selectors import partner_lock_for
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
     from devcenter.partners.models import Partner
 
 APPLY = "certification.apply"  # the policy's operation
-APPLICATION = "application"
-DOCUMENT = "document"
 
 
 # ---------------------------------------------------------------- applicant
@@ -191,7 +189,7 @@ def application_confirm_identity(
     audit_record(
         event_type=AuditEventType.APPLICATION_IDENTITY_CONFIRMED,
         actor=actor_of(reviewer),
-        target_type=APPLICATION,
+        target_type=AuditTarget.APPLICATION,
         target_id=application.public_id,
         partner=application.partner.public_id,
         old={"identity_confirmed": was_confirmed},
@@ -302,7 +300,7 @@ def _purge_one(pk: int, *, cutoff: datetime, now: datetime) -> int:
     audit_record(
         event_type=AuditEventType.DOCUMENT_PURGED,
         actor=actor_of(None),
-        target_type=DOCUMENT,
+        target_type=AuditTarget.DOCUMENT,
         target_id=document.public_id,
         partner=document.application.partner.public_id,
         old={"kind": document.kind, "sha256": document.sha256, "size": document.size},
@@ -374,7 +372,7 @@ def _store_documents(
         audit_record(
             event_type=AuditEventType.DOCUMENT_UPLOADED,
             actor=actor_of(user),
-            target_type=DOCUMENT,
+            target_type=AuditTarget.DOCUMENT,
             target_id=document.public_id,
             partner=application.partner.public_id,
             new={
@@ -453,7 +451,7 @@ def _audit(
     audit_record(
         event_type=event_type,
         actor=actor_of(user),
-        target_type=APPLICATION,
+        target_type=AuditTarget.APPLICATION,
         target_id=application.public_id,
         partner=application.partner.public_id,
         old=None if old_status is None else {"status": old_status},
