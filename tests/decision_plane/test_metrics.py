@@ -33,9 +33,10 @@ def scrape(caller: PlaneClient):
 @pytest.fixture
 def closed_metrics(application):
     """The application as in production: /metrics needs a key even from loopback."""
-    application.metrics_open_on_loopback = False
+    plane = getattr(application, "inner", application)  # behind the front door
+    plane.metrics_open_on_loopback = False
     yield application
-    application.metrics_open_on_loopback = True
+    plane.metrics_open_on_loopback = True
 
 
 def test_metrics_count_calls_kinds_and_latency(application, client):
