@@ -1,4 +1,8 @@
-"""The partners part of the registry API: registration, cards, entitlements, staff search."""
+"""The partners part of the registry API: registration, cards, members, entitlements.
+
+Every operation on a partner is for its members only: a staff user who is not a member gets
+the same 404 as a stranger (staff act on partners through `devcenter.staff.api`).
+"""
 
 from datetime import datetime
 from typing import Any
@@ -7,9 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from devcenter.api_support.auth import require_staff, user_of
+from devcenter.api_support.auth import user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
+from devcenter.api_support.params import DbId
 from devcenter.partners import selectors, services
 from devcenter.partners.history import partner_entitlements_at
 from devcenter.partners.models import Card, Membership, Partner
@@ -26,8 +31,6 @@ from devcenter.partners.schemas import (
 )
 
 router = Router(tags=["partners"])
-
-STAFF_SEARCH_LIMIT = 50
 
 
 @router.post("/partners/corporate-general", response={201: PartnerOut, **errors(409, 413)})
@@ -60,7 +63,7 @@ def partner_list(request: HttpRequest) -> QuerySet[Partner]:
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **errors()})
 def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
-    """Return one partner (members and staff; anyone else gets 404)."""
+    """Return one partner (members; anyone else gets 404)."""
     return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
 
 
@@ -116,7 +119,7 @@ def card_remove(request: HttpRequest, partner_id: str, card_id: str) -> Card:
 
 @router.get("/partners/{partner_id}/members", response={200: list[MemberOut], **errors()})
 def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
-    """List the partner's members, oldest first (members and staff; anyone else gets 404)."""
+    """List the partner's members, oldest first (members; anyone else gets 404)."""
     partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
     return selectors.partner_members(partner=partner)
 
@@ -124,7 +127,7 @@ def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
 @router.post("/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)})
 @idempotent
 def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Status[Any]:
-    """Add a platform user, found by e-mail, as an owner or developer (owners and staff)."""
+    """Add a platform user, found by e-mail, as an owner or developer (owners)."""
     membership = services.member_add(
         partner_id=partner_id, email=payload.email, role=payload.role, by=user_of(request)
     )
@@ -132,20 +135,7 @@ def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Stat
 
 
 @router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})
-def member_remove(request: HttpRequest, partner_id: str, user_id: int) -> Status[None]:
-    """Remove a member (owners and staff; any member may leave); a partner keeps one owner."""
+def member_remove(request: HttpRequest, partner_id: str, user_id: DbId) -> Status[None]:
+    """Remove a member (owners; any member may leave); a partner keeps one owner."""
     services.member_remove(partner_id=partner_id, user_id=user_id, by=user_of(request))
     return Status(204, None)
-
-
-class PartnerSearchIn(Schema):
-    q: str = ""
-
-
-@router.get("/staff/partners", response={200: list[PartnerOut], **errors()}, tags=["staff"])
-def staff_partner_search(
-    request: HttpRequest, filters: Query[PartnerSearchIn]
-) -> QuerySet[Partner]:
-    """Search partners by registration or legal name, public id or corporate number (staff)."""
-    require_staff(request)
-    return selectors.partner_search(q=filters.q)[:STAFF_SEARCH_LIMIT]

@@ -24,6 +24,7 @@ from devcenter.reviews import selectors, services
 from devcenter.reviews.documents import document_response
 from devcenter.staff.admin_base import call_service
 from devcenter.staff.forms import EmptyForm, NoteForm, RejectForm
+from devcenter.staff.mfa import staff_refusal
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def application_review_action(request: HttpRequest, object_id: str, action: str)
 
 @xframe_options_sameorigin  # shown in an <iframe> on the application page
 def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
-    """Stream a document inline to staff, as its detected content type; 404 for anyone else."""
-    if not (request.user.is_authenticated and request.user.is_staff):
+    """Stream a document inline to staff with TOTP, as its detected content type; else 404."""
+    if staff_refusal(request.user, session=request) is not None:
         raise Http404
     try:
         document = selectors.document_for_user(
