@@ -10,7 +10,7 @@ from devcenter.api_support.idempotency import idempotency_purge
 from devcenter.api_support.models import IdempotencyRecord
 from devcenter.partners.models import Partner
 from tests.api.conftest import error_code
-from tests.api.factories import ApiCaller, api_key
+from tests.api.factories import ApiCaller, lapsed_staff_key
 
 
 def test_keys_are_per_owner(dev, other_dev):
@@ -171,7 +171,7 @@ def test_a_staff_refusal_does_not_use_up_the_key(dev, developer):
     response = dev.post("/partners/individual", {"registration_name": "a"}, key="k1")
     assert response.status_code == 201
 
-    refused = ApiCaller(api_key(developer, "staff")).post(
+    refused = ApiCaller(lapsed_staff_key(developer)).post(
         "/staff/applications/apl_x/start-review", key="k2"
     )
 
