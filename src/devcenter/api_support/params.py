@@ -4,7 +4,7 @@ An integer path parameter is a database key, so it is bounded to what every data
 (a signed 64-bit integer): a larger id names nothing and is a 404, the same on SQLite and
 PostgreSQL (never an `OverflowError`). A path parameter that does not parse at all is a 404
 too (see `devcenter.api_support.errors`). Free text a service refuses when blank states so in
-the schema (`pattern: \\S`, at least one character that is not whitespace).
+the schema (`NOT_BLANK`: at least one character that is not white space).
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from pydantic import ValidationError as PydanticValidationError
 from devcenter.errors import DomainError
 
 DB_ID_MAX = 2**63 - 1  # the largest key of a signed 64-bit column (PostgreSQL bigint, SQLite)
-NOT_BLANK = r"\S"  # searched, not anchored: some character is not whitespace
+# Searched, not anchored: some character is not white space as Python's `str.strip()` sees it.
+# Spelled out rather than `\S`, whose meaning differs between the JSON Schema (ECMA-262), Rust
+# (pydantic) and Python regular expressions (U+001C–U+001F, U+0085, U+FEFF).
+NOT_BLANK = (
+    r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a"
+    r"\u2028\u2029\u202f\u205f\u3000]"
+)
 
 DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
