@@ -4,9 +4,10 @@ from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
-from devcenter.api_support.idempotency import idempotency_purge
+from devcenter.api_support.idempotency import idempotency_purge, request_fingerprint
 from devcenter.api_support.models import IdempotencyRecord
 from devcenter.partners.models import Partner
 from tests.api.conftest import error_code
@@ -106,14 +107,22 @@ def test_the_purge_command_keeps_fresh_records(dev, developer):
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
 
 
-def _claim_left_by_a_crash(owner, key, *, age):
+def _fingerprint_of_registering(name):
+    """Return the request hash of `POST /partners/individual` with `name`."""
+    request = RequestFactory().post(
+        "/api/v1/partners/individual", {"registration_name": name}, content_type="application/json"
+    )
+    return request_fingerprint(request)
+
+
+def _claim_left_by_a_crash(owner, key, *, age, request_hash="0" * 64):
     """A claim without an answer, as a worker killed between claim and answer leaves it."""
     record = IdempotencyRecord.objects.create(
         owner=owner,
         key=key,
         method="POST",
         path="/api/v1/partners/individual",
-        request_hash="0" * 64,
+        request_hash=request_hash,
     )
     IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - age)
     return record
@@ -121,7 +130,10 @@ def _claim_left_by_a_crash(owner, key, *, age):
 
 def test_a_claim_whose_lease_expired_is_taken_over_by_the_retry(dev, developer):
     """A request that died leaves its claim; after the 60 s lease the retry runs and answers."""
-    _claim_left_by_a_crash(developer, "crashed", age=timedelta(seconds=61))
+    fingerprint = _fingerprint_of_registering("a")
+    _claim_left_by_a_crash(
+        developer, "crashed", age=timedelta(seconds=61), request_hash=fingerprint
+    )
 
     response = dev.post("/partners/individual", {"registration_name": "a"}, key="crashed")
     again = dev.post("/partners/individual", {"registration_name": "a"}, key="crashed")
@@ -135,12 +147,15 @@ def test_a_claim_whose_lease_expired_is_taken_over_by_the_retry(dev, developer):
 
 
 def test_a_claim_within_its_lease_is_still_in_progress(dev, developer):
-    _claim_left_by_a_crash(developer, "running", age=timedelta(seconds=30))
+    fingerprint = _fingerprint_of_registering("a")
+    _claim_left_by_a_crash(
+        developer, "running", age=timedelta(seconds=30), request_hash=fingerprint
+    )
 
     response = dev.post("/partners/individual", {"registration_name": "a"}, key="running")
 
     assert response.status_code == 409
-    assert error_code(response) == "idempotency_key_reused"  # another body is still running
+    assert error_code(response) == "idempotency_key_in_progress"
     assert not Partner.objects.exists()
 
 
