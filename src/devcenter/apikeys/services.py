@@ -130,6 +130,7 @@ def _audit(
         actor=actor,
         target_type=APIKEY_TARGET,
         target_id=str(key.pk),
+        partner="",  # a key concerns no partner
         old=old,
         new=new,
     )
