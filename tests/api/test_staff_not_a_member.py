@@ -38,7 +38,7 @@ def _endpoints(partner, application, document, account, owner):
 @pytest.fixture
 def targets(certified_partner, developer, staff_user):
     """A certified partner of `developer` with a test account and an application."""
-    from devcenter.accounts.services import test_account_create
+    from devcenter.partners.services import test_account_create
     from devcenter.reviews.services import application_submit_new
 
     account = test_account_create(

@@ -4,7 +4,7 @@
 and services see one user either way.
 
 Staff routers authenticate with `staff_auth()`: a staff key, or a session that passed TOTP, of
-an active staff user with an activated TOTP authenticator (`devcenter.staff.mfa`). Every
+an active staff user with an activated TOTP authenticator (`devcenter.users.staff_refusal`). Every
 refusal (`insufficient_scope`, `staff_only`, `mfa_required`) is raised while authenticating,
 before the handler runs, so it never claims an `Idempotency-Key`. A staff key whose user is no
 longer staff or lost TOTP stops working on every endpoint.
@@ -24,7 +24,7 @@ from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
 from devcenter.apikeys.services import apikey_touch
 from devcenter.errors import ForbiddenError
-from devcenter.staff.mfa import StaffRefusal, staff_refusal
+from devcenter.users import StaffRefusal, staff_refusal
 
 API_SCOPES = {ApiKeyScope.DEVELOPER, ApiKeyScope.STAFF}
 

@@ -14,7 +14,7 @@ from devcenter.apikeys.selectors import hash_key
 from devcenter.apikeys.signals import keys_changed
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.services import SYSTEM, audit_record
-from devcenter.staff.mfa import StaffRefusal, staff_refusal
+from devcenter.users import StaffRefusal, staff_refusal
 
 APIKEY_TARGET = "apikey"  # the audit target type of key events
 
