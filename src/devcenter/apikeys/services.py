@@ -12,11 +12,9 @@ from devcenter.apikeys.errors import ApiKeyErrorCode, apikey_error
 from devcenter.apikeys.models import ApiKey, ApiKeyScope
 from devcenter.apikeys.selectors import hash_key
 from devcenter.apikeys.signals import keys_changed
-from devcenter.audit.choices import AuditEventType
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import SYSTEM, audit_record
 from devcenter.users import StaffRefusal, staff_refusal
-
-APIKEY_TARGET = "apikey"  # the audit target type of key events
 
 RAW_KEY_PREFIX = "dc_"
 NAME_MAX_LENGTH = 100
@@ -128,9 +126,9 @@ def _audit(
     audit_record(
         event_type=event,
         actor=actor,
-        target_type=APIKEY_TARGET,
+        target_type=AuditTarget.APIKEY,
         target_id=str(key.pk),
-        partner="",  # a key concerns no partner
+        partner=None,  # a key concerns no partner
         old=old,
         new=new,
     )
