@@ -62,3 +62,25 @@ class ApiCaller:
 
     def delete(self, path: str, headers: dict[str, str] | None = None) -> Any:
         return self.client.delete(f"/api/v1{path}", headers=self._headers(headers))
+
+
+def lapsed_staff_key(user: Any, *, staff: bool = True, totp: bool = True) -> str:
+    """Return a staff key made while `user` was staff with TOTP, after it lost what is False.
+
+    A staff key can only be created for a staff user with TOTP; this is how a key whose user
+    later stopped being staff, or removed the authenticator, comes about.
+    """
+    from allauth.mfa.models import Authenticator
+
+    was_staff = user.is_staff
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    authenticator = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    raw = api_key(user, "staff")
+    user.is_staff = was_staff and staff
+    user.save(update_fields=["is_staff"])
+    if not totp:
+        authenticator.delete()
+    return raw

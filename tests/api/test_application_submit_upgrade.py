@@ -37,3 +37,15 @@ def test_stranger_gets_404(other_dev, general_partner):
     )
 
     assert response.status_code == 404
+
+
+def test_an_empty_file_is_422_document_empty(dev, general_partner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {**documents(), "application_form": SimpleUploadedFile("form.pdf", b"")}
+
+    response = dev.post(f"/partners/{general_partner.public_id}/applications", multipart=files)
+
+    assert response.status_code == 422
+    assert error_code(response) == "document_empty"
+    assert not CertificationApplication.objects.exists()

@@ -4,12 +4,14 @@ from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
-from devcenter.api_support.idempotency import idempotency_purge
+from devcenter.api_support.idempotency import idempotency_purge, request_fingerprint
 from devcenter.api_support.models import IdempotencyRecord
 from devcenter.partners.models import Partner
 from tests.api.conftest import error_code
+from tests.api.factories import ApiCaller, lapsed_staff_key
 
 
 def test_keys_are_per_owner(dev, other_dev):
@@ -103,3 +105,91 @@ def test_the_purge_command_keeps_fresh_records(dev, developer):
         "Purged 0 idempotency record(s) older than 24 hours.",
     ]
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
+
+
+def _fingerprint_of_registering(name):
+    """Return the request hash of `POST /partners/individual` with `name`."""
+    request = RequestFactory().post(
+        "/api/v1/partners/individual", {"registration_name": name}, content_type="application/json"
+    )
+    return request_fingerprint(request)
+
+
+def _claim_left_by_a_crash(owner, key, *, age, request_hash="0" * 64):
+    """A claim without an answer, as a worker killed between claim and answer leaves it."""
+    record = IdempotencyRecord.objects.create(
+        owner=owner,
+        key=key,
+        method="POST",
+        path="/api/v1/partners/individual",
+        request_hash=request_hash,
+    )
+    IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - age)
+    return record
+
+
+def test_a_claim_whose_lease_expired_is_taken_over_by_the_retry(dev, developer):
+    """A request that died leaves its claim; after the 60 s lease the retry runs and answers."""
+    fingerprint = _fingerprint_of_registering("a")
+    _claim_left_by_a_crash(
+        developer, "crashed", age=timedelta(seconds=61), request_hash=fingerprint
+    )
+
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="crashed")
+    again = dev.post("/partners/individual", {"registration_name": "a"}, key="crashed")
+
+    assert response.status_code == 201
+    assert Partner.objects.count() == 1
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    record = IdempotencyRecord.objects.get(owner=developer, key="crashed")
+    assert record.status == 201
+
+
+def test_a_claim_within_its_lease_is_still_in_progress(dev, developer):
+    fingerprint = _fingerprint_of_registering("a")
+    _claim_left_by_a_crash(
+        developer, "running", age=timedelta(seconds=30), request_hash=fingerprint
+    )
+
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="running")
+
+    assert response.status_code == 409
+    assert error_code(response) == "idempotency_key_in_progress"
+    assert not Partner.objects.exists()
+
+
+def test_a_request_taken_over_after_its_lease_does_not_overwrite_the_new_answer(dev, developer):
+    """The late finisher of a taken-over claim leaves the newer record alone."""
+    from django.http import HttpResponse
+
+    from devcenter.api_support.idempotency import _finish
+
+    stale = _claim_left_by_a_crash(developer, "late", age=timedelta(seconds=61))
+    dev.post("/partners/individual", {"registration_name": "a"}, key="late")
+
+    _finish(stale, HttpResponse("{}", status=409))
+
+    assert IdempotencyRecord.objects.get(owner=developer, key="late").status == 201
+
+
+def test_a_scope_refusal_does_not_use_up_the_key(dev, developer):
+    """A developer key on a staff endpoint is 403 insufficient_scope, never stored or replayed."""
+    response = dev.post("/staff/applications/apl_x/start-review", key="scope")
+
+    assert response.status_code == 403
+    assert error_code(response) == "insufficient_scope"
+    assert not IdempotencyRecord.objects.filter(key="scope").exists()
+
+
+def test_a_staff_refusal_does_not_use_up_the_key(dev, developer):
+    response = dev.post("/partners/individual", {"registration_name": "a"}, key="k1")
+    assert response.status_code == 201
+
+    refused = ApiCaller(lapsed_staff_key(developer)).post(
+        "/staff/applications/apl_x/start-review", key="k2"
+    )
+
+    assert refused.status_code == 403
+    assert error_code(refused) == "staff_only"
+    assert not IdempotencyRecord.objects.filter(key="k2").exists()

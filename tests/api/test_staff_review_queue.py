@@ -29,9 +29,9 @@ def test_developer_key_is_403(dev):
 
 
 def test_staff_key_of_a_non_staff_user_is_403(developer):
-    from tests.api.factories import ApiCaller, api_key
+    from tests.api.factories import ApiCaller, lapsed_staff_key
 
-    response = ApiCaller(api_key(developer, "staff")).get("/staff/applications")
+    response = ApiCaller(lapsed_staff_key(developer)).get("/staff/applications")
 
     assert response.status_code == 403
     assert error_code(response) == "staff_only"

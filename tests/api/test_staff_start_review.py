@@ -1,7 +1,7 @@
 """POST /api/v1/staff/applications/{id}/start-review."""
 
 from tests.api.conftest import error_code, last_event
-from tests.api.factories import ApiCaller, api_key
+from tests.api.factories import ApiCaller, lapsed_staff_key
 from tests.reviews.factories import StaffFactory
 
 
@@ -14,7 +14,7 @@ def test_staff_takes_the_application_into_review(staff, submitted):
 
 
 def test_staff_without_totp_is_403_mfa_required(submitted):
-    caller = ApiCaller(api_key(StaffFactory(totp=False), "staff"))
+    caller = ApiCaller(lapsed_staff_key(StaffFactory(totp=False), totp=False))
 
     response = caller.post(f"/staff/applications/{submitted.public_id}/start-review")
 

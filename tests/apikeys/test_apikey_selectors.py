@@ -18,7 +18,7 @@ def test_generation_changes_on_every_create_and_revoke() -> None:
     seen = [apikey_generation()]
     apikey_create(name="a", scope="decisions")
     seen.append(apikey_generation())
-    apikey_create(name="b", scope="staff")
+    apikey_create(name="b", scope="developer")
     seen.append(apikey_generation())
     apikey_revoke(name="a")
     seen.append(apikey_generation())

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 
+from devcenter.accounts.errors import AccountErrorCode, account_error
 from devcenter.accounts.models import PlatformAccount
+from devcenter.accounts.services import DISPLAY_NAME_MAX_LENGTH
+from devcenter.api_support.params import MaxLen, NotBlank, refused_as
+from devcenter.errors import InvalidError
 
 
 class AccountOut(Schema):
@@ -29,4 +34,15 @@ class AccountOut(Schema):
 
 
 class TestAccountIn(Schema):
-    display_name: str
+    """The test account's name: not blank, at most 100 characters."""
+
+    display_name: Annotated[
+        str,
+        NotBlank,
+        MaxLen(DISPLAY_NAME_MAX_LENGTH),
+        refused_as(
+            lambda: account_error(
+                InvalidError, AccountErrorCode.INVALID_DISPLAY_NAME, field="display_name"
+            )
+        ),
+    ]

@@ -1,7 +1,13 @@
 """Who is calling: a bearer API key bound to a user, or the portal session (with CSRF).
 
 `request.auth` becomes a `Caller`; `request.user` is the key's user for key calls, so handlers
-and services see one user either way. Staff endpoints add `require_staff`.
+and services see one user either way.
+
+Staff routers authenticate with `staff_auth()`: a staff key, or a session that passed TOTP, of
+an active staff user with an activated TOTP authenticator (`devcenter.users.staff_refusal`). Every
+refusal (`insufficient_scope`, `staff_only`, `mfa_required`) is raised while authenticating,
+before the handler runs, so it never claims an `Idempotency-Key`. A staff key whose user is no
+longer staff or lost TOTP stops working on every endpoint.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
 from devcenter.apikeys.services import apikey_touch
 from devcenter.errors import ForbiddenError
+from devcenter.users import StaffRefusal, staff_refusal
 
 API_SCOPES = {ApiKeyScope.DEVELOPER, ApiKeyScope.STAFF}
 
@@ -29,6 +36,7 @@ class Caller:
     user: Any
     key_name: str | None = None
     key_scope: str | None = None
+    staff: bool = False  # authenticated by `staff_auth()`: staff powers checked, TOTP included
 
     @property
     def actor(self) -> str:
@@ -61,6 +69,8 @@ class ApiKeyBearer(HttpBearer):
             raise api_error(ForbiddenError, ApiErrorCode.INSUFFICIENT_SCOPE)
         if key.user is None or not key.user.is_active:
             raise api_error(UnauthorizedError, ApiErrorCode.UNAUTHORIZED)
+        if key.scope == ApiKeyScope.STAFF:
+            _refuse_unless_staff(key.user)
         apikey_touch(secret_hash=key.secret_hash)
         request.user = key.user
         return Caller(user=key.user, key_name=key.name, key_scope=key.scope)
@@ -85,6 +95,39 @@ class PortalSession(SessionAuth):
         return None
 
 
+class StaffApiKeyBearer(ApiKeyBearer):
+    """A staff key of a staff user with TOTP (a developer key is `insufficient_scope`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        caller = super().authenticate(request, token)
+        if caller.key_scope != ApiKeyScope.STAFF:
+            raise api_error(ForbiddenError, ApiErrorCode.INSUFFICIENT_SCOPE)
+        return Caller(caller.user, caller.key_name, caller.key_scope, staff=True)
+
+
+class StaffSession(PortalSession):
+    """The session of a staff user with TOTP whose log-in in this session passed TOTP."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
+        caller = super().authenticate(request, key)
+        if caller is None:
+            return None
+        _refuse_unless_staff(caller.user, session=request)
+        return Caller(caller.user, staff=True)
+
+
+_REFUSAL_CODES = {
+    StaffRefusal.STAFF_ONLY: ApiErrorCode.STAFF_ONLY,
+    StaffRefusal.MFA_REQUIRED: ApiErrorCode.MFA_REQUIRED,
+}
+
+
+def _refuse_unless_staff(user: Any, *, session: HttpRequest | None = None) -> None:
+    refusal = staff_refusal(user, session=session)
+    if refusal is not None:
+        raise api_error(ForbiddenError, _REFUSAL_CODES[refusal])
+
+
 def caller_of(request: HttpRequest) -> Caller:
     """Return the authenticated caller of `request`."""
     caller: Caller = request.auth  # type: ignore[attr-defined]
@@ -95,16 +138,13 @@ def user_of(request: HttpRequest) -> Any:
     return caller_of(request).user
 
 
-def require_staff(request: HttpRequest) -> Any:
-    """Return the caller's user if it may call a staff endpoint, else raise a 403.
+def staff_of(request: HttpRequest) -> Any:
+    """Return the staff user calling a staff endpoint (authenticated by `staff_auth()`).
 
-    A key must have the staff scope (a developer key is refused even for a staff user), and
-    the user must be staff. The MFA requirement of review actions is the services' business.
+    A route mounted without `staff_auth()` is refused `staff_only`, never let through.
     """
     caller = caller_of(request)
-    if caller.key_scope is not None and caller.key_scope != ApiKeyScope.STAFF:
-        raise api_error(ForbiddenError, ApiErrorCode.INSUFFICIENT_SCOPE)
-    if not caller.user.is_staff:
+    if not caller.staff:
         raise api_error(ForbiddenError, ApiErrorCode.STAFF_ONLY)
     return caller.user
 
@@ -112,3 +152,8 @@ def require_staff(request: HttpRequest) -> Any:
 def developer_auth() -> list[Any]:
     """Return the auth callbacks of every endpoint: bearer key first, then the session."""
     return [ApiKeyBearer(), PortalSession()]
+
+
+def staff_auth() -> list[Any]:
+    """Return the auth callbacks of staff endpoints: a staff key, then a staff session."""
+    return [StaffApiKeyBearer(), StaffSession()]

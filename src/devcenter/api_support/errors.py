@@ -30,6 +30,7 @@ class ApiErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"  # no, unknown or revoked credentials (401)
     INSUFFICIENT_SCOPE = "insufficient_scope"  # the API key's scope does not allow this (403)
     STAFF_ONLY = "staff_only"  # a staff endpoint called by a non-staff user (403)
+    MFA_REQUIRED = "mfa_required"  # staff without TOTP, or a session that did not pass it (403)
     CSRF_FAILED = "csrf_failed"  # a session request without a valid CSRF token (403)
     NOT_FOUND = "not_found"  # no such thing, or the caller may not know it exists (404)
     INVALID_FIELD = "invalid_field"  # a field is missing or malformed; `field` names it (422)
@@ -50,6 +51,11 @@ MESSAGES: dict[ApiErrorCode, tuple[str, str]] = {
         "This API key's scope does not allow this.",
     ),
     ApiErrorCode.STAFF_ONLY: ("この操作はスタッフだけが行えます。", "Only staff may do this."),
+    ApiErrorCode.MFA_REQUIRED: (
+        "スタッフの操作には二要素認証（TOTP）が必要です。"
+        "TOTP を有効にし、TOTP でログインしてください。",
+        "Staff powers need two-factor authentication (TOTP): activate it and log in with it.",
+    ),
     ApiErrorCode.CSRF_FAILED: (
         "CSRFトークンが正しくありません。",
         "The CSRF token is missing or wrong.",
@@ -155,6 +161,10 @@ def field_of(loc: list[Any] | tuple[Any, ...]) -> str:
 
 def _from_validation(exc: ValidationError) -> DomainError:
     first = exc.errors[0] if exc.errors else {}
+    loc = first.get("loc", ())
+    if loc and loc[0] == "path":
+        # An id that cannot name anything (not a number, beyond a 64-bit key) names nothing.
+        return api_error(NotFoundError, ApiErrorCode.NOT_FOUND)
     return api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field=field_of(first.get("loc", ())))
 
 

@@ -5,12 +5,25 @@ validation, so the owner and the parsed body are known) it claims the key or ans
 stored record; around the operation's `run` (after ninja has rendered the response) it stores
 the status and body. A key is scoped to its owner (the calling user). Without the header a POST
 runs as usual.
+
+The claim is a lease: a claim that has no answer after `CLAIM_LEASE` (60 s) belongs to a
+request that died (a crashed or killed worker) and the next request with the key takes it over.
+The claim is committed on its own, before the handler, rather than inside the handler's
+transaction, because a concurrent duplicate must see it (and get `idempotency_key_in_progress`
+at once instead of holding a connection until the first commits), because it must not lengthen
+the write transactions that hold the audit chain's lock, and because services own their
+transactions (some commit a refusal's audit row). Requests are bounded far below the lease
+(body limits, no long-running handlers), so a live request is not taken over.
+
+Refusals of the caller (authentication, scope, staff and MFA checks) happen in the auth step,
+before the handler, so they never claim a key and are never replayed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -30,7 +43,10 @@ from devcenter.errors import InvalidError
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_MAX_LENGTH = 255
+# 1 to 255 printable ASCII characters, spaces only inside (the same rule as the schema's).
+KEY_PATTERN = r"^[!-~](?:[ -~]{0,253}[!-~])?$"
 RETENTION = timedelta(hours=24)
+CLAIM_LEASE = timedelta(seconds=60)
 _RECORD_ATTR = "_idempotency_record"
 OPENAPI_PARAMETER = {
     "name": HEADER,
@@ -39,7 +55,12 @@ OPENAPI_PARAMETER = {
     "description": "Send the same key again with the same request to get the first answer "
     "back (header `Idempotent-Replayed: true`) instead of doing it twice; the same key with "
     "another request is a 409 `idempotency_key_reused`. Keys are kept 24 hours per user.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH},
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": KEY_MAX_LENGTH,
+        "pattern": KEY_PATTERN,
+    },
 }
 
 
@@ -84,8 +105,7 @@ def _storing(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
 
 
 def _checked(key: str) -> str:
-    key = key.strip()
-    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+    if re.fullmatch(KEY_PATTERN, key) is None:
         raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="Idempotency-Key")
     return key
 
@@ -147,11 +167,26 @@ def _claim(request: HttpRequest, key: str) -> tuple[IdempotencyRecord | None, Ht
             existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
             if existing is None:
                 continue  # finished and purged in between: claim again
-            if existing.created_at < timezone.now() - RETENTION:
-                existing.delete()
+            if _release_if_stale(existing, now=timezone.now()):
                 continue
             return None, _answer_from(existing, fingerprint)
     raise api_error(ApiConflictError, ApiErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS)
+
+
+def _release_if_stale(record: IdempotencyRecord, *, now: datetime) -> bool:
+    """Delete `record` if it expired (24 h) or its claim's lease ran out; return whether it did.
+
+    The delete is conditional on what was read, so two retries cannot both take the key over
+    and a claim that was just finished is kept.
+    """
+    if record.created_at < now - RETENTION:
+        stale = IdempotencyRecord.objects.filter(pk=record.pk)
+    elif record.status is None and record.created_at < now - CLAIM_LEASE:
+        stale = IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True)
+    else:
+        return False
+    stale.delete()
+    return True
 
 
 def _answer_from(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
@@ -168,12 +203,13 @@ def _answer_from(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
 
 def _finish(record: IdempotencyRecord, response: HttpResponseBase) -> None:
     """Store the answer for replays; forget the key after a server error so it can retry."""
+    # Filtered on the claim still being open: a request that outlived its lease and was taken
+    # over must not overwrite (or delete) the newer request's record.
+    claim = IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True)
     if response.status_code >= 500 or not isinstance(response, HttpResponse):
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        claim.delete()
         return
-    record.status = response.status_code
-    record.response_body = response.content.decode("utf-8")
-    record.save(update_fields=["status", "response_body"])
+    claim.update(status=response.status_code, response_body=response.content.decode("utf-8"))
 
 
 def idempotency_purge(*, now: datetime) -> int:

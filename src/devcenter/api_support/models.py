@@ -11,9 +11,10 @@ class IdempotencyRecord(models.Model):
     Invariants: one record per (owner, key); `request_hash` is the SHA-256 of the method,
     the path and the canonical body, so the same key with another request is refused;
     `status` is None while the first request is still running (a concurrent duplicate is then
-    refused as in progress); a finished record stores the status and JSON body replayed to
-    every later identical request. Records older than 24 hours may be purged
-    (`devcenter.api_support.idempotency.idempotency_purge`).
+    refused as in progress) and at most 60 seconds: an older claim without an answer was left
+    by a request that died, and the next request with the key takes it over; a finished record
+    stores the status and JSON body replayed to every later identical request. Records older
+    than 24 hours may be purged (`devcenter.api_support.idempotency.idempotency_purge`).
     """
 
     owner = models.ForeignKey(

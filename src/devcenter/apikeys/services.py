@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from devcenter.apikeys.errors import ApiKeyError, ApiKeyErrorCode
+from devcenter.apikeys.errors import ApiKeyErrorCode, apikey_error
 from devcenter.apikeys.models import ApiKey, ApiKeyScope
 from devcenter.apikeys.selectors import hash_key
 from devcenter.apikeys.signals import keys_changed
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import SYSTEM, audit_record
+from devcenter.users import StaffRefusal, staff_refusal
 
 RAW_KEY_PREFIX = "dc_"
 NAME_MAX_LENGTH = 100
@@ -23,9 +27,7 @@ def _new_raw_key() -> str:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH:
-        raise ApiKeyError(
-            ApiKeyErrorCode.INVALID_NAME, f"name must be 1 to {NAME_MAX_LENGTH} characters"
-        )
+        raise apikey_error(ApiKeyErrorCode.INVALID_NAME)
     return name
 
 
@@ -33,22 +35,40 @@ def _check_scope(scope: str) -> ApiKeyScope:
     try:
         return ApiKeyScope(scope)
     except ValueError:
-        allowed = ", ".join(ApiKeyScope.values)
-        raise ApiKeyError(
-            ApiKeyErrorCode.INVALID_SCOPE, f"unknown scope {scope!r}; use one of: {allowed}"
+        raise apikey_error(
+            ApiKeyErrorCode.INVALID_SCOPE, scopes=", ".join(ApiKeyScope.values)
         ) from None
 
 
+_STAFF_REFUSALS = {
+    StaffRefusal.STAFF_ONLY: ApiKeyErrorCode.STAFF_USER_REQUIRED,
+    StaffRefusal.MFA_REQUIRED: ApiKeyErrorCode.MFA_REQUIRED,
+}
+
+
+def _check_staff_user(user: User | None) -> None:
+    """Refuse a staff key for anyone but an active staff user with activated TOTP."""
+    refusal = staff_refusal(user)
+    if refusal is not None:
+        raise apikey_error(_STAFF_REFUSALS[refusal])
+
+
 @transaction.atomic
-def apikey_create(*, name: str, scope: str, user: User | None = None) -> tuple[ApiKey, str]:
+def apikey_create(
+    *, name: str, scope: str, user: User | None = None, actor: str = SYSTEM
+) -> tuple[ApiKey, str]:
     """Create a key and return it with its raw secret, which is never available again.
 
-    Raises ``ApiKeyError`` ``invalid_name``, ``invalid_scope`` or ``name_taken``.
+    A staff key is for an active staff user with TOTP. Audited (`apikey.created`: name, scope,
+    prefix and user; never the secret). Raises ``ApiKeyError`` ``invalid_name``,
+    ``invalid_scope``, ``name_taken``, ``staff_user_required`` or ``mfa_required``.
     """
     name = _check_name(name)
     checked_scope = _check_scope(scope)
     if ApiKey.objects.filter(name=name).exists():
-        raise ApiKeyError(ApiKeyErrorCode.NAME_TAKEN, f"an API key named {name!r} already exists")
+        raise apikey_error(ApiKeyErrorCode.NAME_TAKEN, name=name)
+    if checked_scope == ApiKeyScope.STAFF:
+        _check_staff_user(user)
     raw = _new_raw_key()
     try:
         with transaction.atomic():  # savepoint: a concurrent insert of the same name
@@ -60,30 +80,58 @@ def apikey_create(*, name: str, scope: str, user: User | None = None) -> tuple[A
                 secret_hash=hash_key(raw),
             )
     except IntegrityError:
-        raise ApiKeyError(
-            ApiKeyErrorCode.NAME_TAKEN, f"an API key named {name!r} already exists"
-        ) from None
+        raise apikey_error(ApiKeyErrorCode.NAME_TAKEN, name=name) from None
+    _audit(key, AuditEventType.APIKEY_CREATED, actor, new=_key_snapshot(key))
     transaction.on_commit(keys_changed)
     return key, raw
 
 
 @transaction.atomic
-def apikey_revoke(*, name: str) -> ApiKey:
-    """Revoke the key named ``name`` for good.
+def apikey_revoke(*, name: str, actor: str = SYSTEM) -> ApiKey:
+    """Revoke the key named ``name`` for good (audited: `apikey.revoked`).
 
     Raises ``ApiKeyError`` ``not_found`` or ``already_revoked``.
     """
     key = ApiKey.objects.select_for_update().filter(name=name).first()
     if key is None:
-        raise ApiKeyError(ApiKeyErrorCode.NOT_FOUND, f"no API key named {name!r}")
+        raise apikey_error(ApiKeyErrorCode.NOT_FOUND, name=name)
     if key.revoked_at is not None:
-        raise ApiKeyError(
-            ApiKeyErrorCode.ALREADY_REVOKED, f"API key {name!r} was revoked at {key.revoked_at}"
-        )
+        raise apikey_error(ApiKeyErrorCode.ALREADY_REVOKED, name=name)
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
+    _audit(
+        key,
+        AuditEventType.APIKEY_REVOKED,
+        actor,
+        old=_key_snapshot(key),
+        new={"revoked_at": key.revoked_at.isoformat()},
+    )
     transaction.on_commit(keys_changed)
     return key
+
+
+def _key_snapshot(key: ApiKey) -> dict[str, Any]:
+    """Return what the audit log keeps of a key: never its secret or its hash."""
+    return {"name": key.name, "scope": key.scope, "prefix": key.prefix, "user": key.user_id}
+
+
+def _audit(
+    key: ApiKey,
+    event: str,
+    actor: str,
+    *,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    audit_record(
+        event_type=event,
+        actor=actor,
+        target_type=AuditTarget.APIKEY,
+        target_id=str(key.pk),
+        partner=None,  # a key concerns no partner
+        old=old,
+        new=new,
+    )
 
 
 def apikey_user_by_email(*, email: str) -> User:
@@ -91,7 +139,7 @@ def apikey_user_by_email(*, email: str) -> User:
     user_model = get_user_model()
     user = user_model._default_manager.filter(email__iexact=email).order_by("pk").first()
     if user is None:
-        raise ApiKeyError(ApiKeyErrorCode.USER_NOT_FOUND, f"no user with e-mail {email!r}")
+        raise apikey_error(ApiKeyErrorCode.USER_NOT_FOUND, email=email)
     return user
 
 

@@ -1,4 +1,9 @@
-"""The partners part of the registry API: registration, cards, entitlements, staff search."""
+"""The partners part of the registry API: registration, cards, members, entitlements; and the
+staff's partner support (`staff_router`: search, read, history, suspend, restore, members).
+
+Every developer operation on a partner is for its members only: a staff user who is not a
+member gets the same 404 as a stranger (staff act on partners through `staff_router`).
+"""
 
 from datetime import datetime
 from typing import Any
@@ -7,9 +12,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from devcenter.api_support.auth import require_staff, user_of
+from devcenter.api_support.auth import staff_auth, staff_of, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
+from devcenter.api_support.params import DbId
+from devcenter.audit.api import AuditEventOut
+from devcenter.audit.selectors import audit_trail
+from devcenter.audit.services import actor_of
 from devcenter.partners import selectors, services
 from devcenter.partners.history import partner_entitlements_at
 from devcenter.partners.models import Card, Membership, Partner
@@ -22,12 +31,12 @@ from devcenter.partners.schemas import (
     MemberIn,
     MemberOut,
     PartnerOut,
+    StaffMemberIn,
+    StaffReasonIn,
     decisions_out,
 )
 
 router = Router(tags=["partners"])
-
-STAFF_SEARCH_LIMIT = 50
 
 
 @router.post("/partners/corporate-general", response={201: PartnerOut, **errors(409, 413)})
@@ -60,7 +69,7 @@ def partner_list(request: HttpRequest) -> QuerySet[Partner]:
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **errors()})
 def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
-    """Return one partner (members and staff; anyone else gets 404)."""
+    """Return one partner (members; anyone else gets 404)."""
     return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
 
 
@@ -116,7 +125,7 @@ def card_remove(request: HttpRequest, partner_id: str, card_id: str) -> Card:
 
 @router.get("/partners/{partner_id}/members", response={200: list[MemberOut], **errors()})
 def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
-    """List the partner's members, oldest first (members and staff; anyone else gets 404)."""
+    """List the partner's members, oldest first (members; anyone else gets 404)."""
     partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
     return selectors.partner_members(partner=partner)
 
@@ -124,7 +133,7 @@ def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
 @router.post("/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)})
 @idempotent
 def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Status[Any]:
-    """Add a platform user, found by e-mail, as an owner or developer (owners and staff)."""
+    """Add a platform user, found by e-mail, as an owner or developer (owners)."""
     membership = services.member_add(
         partner_id=partner_id, email=payload.email, role=payload.role, by=user_of(request)
     )
@@ -132,20 +141,116 @@ def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Stat
 
 
 @router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})
-def member_remove(request: HttpRequest, partner_id: str, user_id: int) -> Status[None]:
-    """Remove a member (owners and staff; any member may leave); a partner keeps one owner."""
+def member_remove(request: HttpRequest, partner_id: str, user_id: DbId) -> Status[None]:
+    """Remove a member (owners; any member may leave); a partner keeps one owner."""
     services.member_remove(partner_id=partner_id, user_id=user_id, by=user_of(request))
     return Status(204, None)
+
+
+# ---------------------------------------------------------------- staff: partner support
+# Staff act on partners only here (and in the staff console), never through the developer
+# endpoints: every route authenticates with `staff_auth()` (a staff key or a session that
+# passed TOTP, of a staff user with TOTP); every change needs a reason, audited with it.
+
+staff_router = Router(tags=["staff"], auth=staff_auth())
+
+STAFF_SEARCH_LIMIT = 50
+
+
+def _partner(request: HttpRequest, partner_id: str, operation: str) -> Any:
+    """Return the partner if the policy lets staff perform `operation` on it (staff checked)."""
+    capabilities = selectors.capabilities_for(
+        public_id=partner_id, viewer=staff_of(request), operation=operation, as_staff=True
+    )
+    return capabilities.partner
 
 
 class PartnerSearchIn(Schema):
     q: str = ""
 
 
-@router.get("/staff/partners", response={200: list[PartnerOut], **errors()}, tags=["staff"])
-def staff_partner_search(
-    request: HttpRequest, filters: Query[PartnerSearchIn]
-) -> QuerySet[Partner]:
+@staff_router.get("/staff/partners", response={200: list[PartnerOut], **errors()})
+def staff_partner_search(request: HttpRequest, filters: Query[PartnerSearchIn]) -> QuerySet[Any]:
     """Search partners by registration or legal name, public id or corporate number (staff)."""
-    require_staff(request)
+    staff_of(request)
     return selectors.partner_search(q=filters.q)[:STAFF_SEARCH_LIMIT]
+
+
+@staff_router.get("/staff/partners/{partner_id}", response={200: PartnerOut, **errors()})
+def staff_partner_detail(request: HttpRequest, partner_id: str) -> Any:
+    """Return any partner."""
+    return _partner(request, partner_id, "partner.read")
+
+
+@staff_router.get(
+    "/staff/partners/{partner_id}/members", response={200: list[MemberOut], **errors()}
+)
+def staff_member_list(request: HttpRequest, partner_id: str) -> QuerySet[Any]:
+    """List a partner's members, oldest first."""
+    return selectors.partner_members(partner=_partner(request, partner_id, "partner.read"))
+
+
+@staff_router.get(
+    "/staff/partners/{partner_id}/history", response={200: list[AuditEventOut], **errors()}
+)
+def staff_partner_history(request: HttpRequest, partner_id: str) -> QuerySet[Any]:
+    """Return a partner's audit trail, oldest first."""
+    return audit_trail(partner=_partner(request, partner_id, "history.read").public_id)
+
+
+@staff_router.post(
+    "/staff/partners/{partner_id}/suspend", response={200: PartnerOut, **errors(409, 413)}
+)
+@idempotent
+def staff_partner_suspend(request: HttpRequest, partner_id: str, payload: StaffReasonIn) -> Any:
+    """Suspend a partner (allowed nothing until restored), with the reason."""
+    staff = staff_of(request)
+    return services.partner_suspend(
+        partner_id=partner_id, actor=actor_of(staff), reason=payload.reason
+    )
+
+
+@staff_router.post(
+    "/staff/partners/{partner_id}/restore", response={200: PartnerOut, **errors(409, 413)}
+)
+@idempotent
+def staff_partner_restore(request: HttpRequest, partner_id: str, payload: StaffReasonIn) -> Any:
+    """Lift a suspension, with the reason."""
+    staff = staff_of(request)
+    return services.partner_restore(
+        partner_id=partner_id, actor=actor_of(staff), reason=payload.reason
+    )
+
+
+@staff_router.post(
+    "/staff/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)}
+)
+@idempotent
+def staff_member_add(request: HttpRequest, partner_id: str, payload: StaffMemberIn) -> Status[Any]:
+    """Add a platform user, by e-mail, as an owner or developer (support), with the reason."""
+    membership = services.member_add(
+        partner_id=partner_id,
+        email=payload.email,
+        role=payload.role,
+        by=staff_of(request),
+        as_staff=True,
+        reason=payload.reason,
+    )
+    return Status(201, membership)
+
+
+@staff_router.delete(
+    "/staff/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)}
+)
+def staff_member_remove(
+    request: HttpRequest, partner_id: str, user_id: DbId, payload: StaffReasonIn
+) -> Status[None]:
+    """Remove a member (support; the last owner stays), with the reason in the body."""
+    services.member_remove(
+        partner_id=partner_id,
+        user_id=user_id,
+        by=staff_of(request),
+        as_staff=True,
+        reason=payload.reason,
+    )
+    return Status(204, None)

@@ -3,33 +3,128 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from ninja import Schema
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
-from devcenter.partners.models import Card, Membership, Partner
-from devcenter.partners.services import CorporateDetails
+from devcenter.api_support.params import MaxLen, NotBlank, refused_as
+from devcenter.errors import InvalidError
+from devcenter.partners.cards import TOKEN_MAX_LENGTH, looks_like_card_number
+from devcenter.partners.errors import PartnerErrorCode, partner_error
+from devcenter.partners.models import Card, MemberRole, Membership, Partner
+from devcenter.partners.services import TEXT_MAX, CorporateDetails
 from devcenter.policy import Decision
+
+# 13 digits (ASCII or full-width), each pair optionally separated by a space or a hyphen.
+CORPORATE_NUMBER_PATTERN = r"^[0-9０-９](?:[ 　\-－]?[0-9０-９]){12}$"
+# `tok_` then letters, digits and underscores with no run of 12 or more digits: what could be
+# a card number is never a token (the server refuses it as `card_number_not_accepted`).
+CARD_TOKEN_PATTERN = r"^tok_[0-9]{0,11}(?:[A-Za-z_]+[0-9]{0,11})*$"  # noqa: S105
+EMAIL_MAX = TEXT_MAX["contact_email"]
+REASON_MAX = 500
+
+
+def _django_email(value: str) -> str:
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError("not an e-mail address") from None
+    return value
+
+
+def _invalid(field: str) -> Any:
+    return refused_as(
+        lambda: partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field=field)
+    )
+
+
+RegistrationName = Annotated[
+    str, NotBlank, MaxLen(TEXT_MAX["registration_name"]), _invalid("registration_name")
+]
+LegalName = Annotated[str, NotBlank, MaxLen(TEXT_MAX["legal_name"]), _invalid("legal_name")]
+RepresentativeName = Annotated[
+    str, MaxLen(TEXT_MAX["representative_name"]), _invalid("representative_name")
+]
+HeadOfficeAddress = Annotated[
+    str, MaxLen(TEXT_MAX["head_office_address"]), _invalid("head_office_address")
+]
+ContactPhone = Annotated[str, MaxLen(TEXT_MAX["contact_phone"]), _invalid("contact_phone")]
+CorporateNumber = Annotated[
+    str,
+    StringConstraints(pattern=CORPORATE_NUMBER_PATTERN),
+    refused_as(
+        lambda: partner_error(
+            InvalidError, PartnerErrorCode.CORPORATE_NUMBER_FORMAT, field="corporate_number"
+        )
+    ),
+]
+ContactEmail = Annotated[
+    str,
+    Field(json_schema_extra={"format": "email"}),
+    StringConstraints(max_length=EMAIL_MAX),
+    AfterValidator(_django_email),
+    _invalid("contact_email"),
+]
+Role = Annotated[
+    MemberRole,
+    refused_as(lambda: partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")),
+]
+
+
+def _card_token(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Refuse a card number as such (never echoed), anything else malformed as a bad token."""
+    if isinstance(value, str) and looks_like_card_number(value):
+        raise partner_error(InvalidError, PartnerErrorCode.CARD_NUMBER_NOT_ACCEPTED, field="token")
+    try:
+        return handler(value)
+    except ValueError:
+        raise partner_error(
+            InvalidError, PartnerErrorCode.CARD_TOKEN_INVALID, field="token"
+        ) from None
+
+
+CardToken = Annotated[
+    str,
+    StringConstraints(max_length=TOKEN_MAX_LENGTH, pattern=CARD_TOKEN_PATTERN),
+    WrapValidator(_card_token),
+]
 
 
 class CorporateDetailsIn(Schema):
     """A corporation's details (general registration, or a direct certification application)."""
 
-    registration_name: str
-    legal_name: str
-    corporate_number: str
+    registration_name: Annotated[
+        str, NotBlank, MaxLen(TEXT_MAX["registration_name"]), _invalid("registration_name")
+    ]
+    legal_name: Annotated[str, NotBlank, MaxLen(TEXT_MAX["legal_name"]), _invalid("legal_name")]
+    corporate_number: CorporateNumber
     legal_entity_registered: bool
-    representative_name: str = ""
-    head_office_address: str = ""
-    contact_email: str
-    contact_phone: str = ""
+    representative_name: Annotated[
+        str, MaxLen(TEXT_MAX["representative_name"]), _invalid("representative_name")
+    ] = ""
+    head_office_address: Annotated[
+        str, MaxLen(TEXT_MAX["head_office_address"]), _invalid("head_office_address")
+    ] = ""
+    contact_email: ContactEmail
+    contact_phone: ContactPhone = ""
 
     def details(self) -> CorporateDetails:
         return CorporateDetails(**self.dict())
 
 
 class IndividualIn(Schema):
-    registration_name: str
+    registration_name: Annotated[
+        str, NotBlank, MaxLen(TEXT_MAX["registration_name"]), _invalid("registration_name")
+    ]
 
 
 class PartnerOut(Schema):
@@ -56,8 +151,20 @@ class PartnerOut(Schema):
 class MemberIn(Schema):
     """A platform user to add, by the e-mail of their account, and the role to give them."""
 
-    email: str
-    role: str
+    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX)]
+    role: Role
+
+
+class StaffReasonIn(Schema):
+    """Why staff do this: recorded in the audit log with the change."""
+
+    reason: Annotated[str, NotBlank, MaxLen(REASON_MAX)]
+
+
+class StaffMemberIn(MemberIn):
+    """A platform user to add on a support request, with the reason (recorded)."""
+
+    reason: Annotated[str, NotBlank, MaxLen(REASON_MAX)]
 
 
 class MemberOut(Schema):
@@ -78,7 +185,7 @@ class MemberOut(Schema):
 class CardIn(Schema):
     """A payment provider's card token (`tok_…`); a card number is refused before storage."""
 
-    token: str
+    token: CardToken
 
 
 class CardOut(Schema):

@@ -126,7 +126,9 @@ def _record_registered(partner: Partner, actor: str) -> None:
     )
 
 
-def _membership_add(partner: Partner, user: Any, role: str, actor: str) -> Membership:
+def _membership_add(
+    partner: Partner, user: Any, role: str, actor: str, *, reason: str = ""
+) -> Membership:
     membership = Membership.objects.create(partner=partner, user=user, role=role)
     audit_record(
         event_type=AuditEventType.MEMBER_ADDED,
@@ -134,7 +136,7 @@ def _membership_add(partner: Partner, user: Any, role: str, actor: str) -> Membe
         target_type=AuditTarget.MEMBERSHIP,
         target_id=actor_of(user),
         partner=partner.public_id,
-        new={"user": user.pk, "role": role},
+        new={"user": user.pk, "role": role, **({"reason": reason} if reason else {})},
     )
     return membership
 
@@ -323,13 +325,20 @@ def _platform_user_by_email(email: str) -> Any:
 
 @transaction.atomic
 def member_add(
-    *, partner_id: str, email: str, role: str, by: ActingUser, as_staff: bool = False
+    *,
+    partner_id: str,
+    email: str,
+    role: str,
+    by: ActingUser,
+    as_staff: bool = False,
+    reason: str = "",
 ) -> Membership:
     """Add the platform user with `email` as a member with `role`.
 
     The policy decides who may (`member.add` for owners, `member.support` for staff in the
     staff console). Refuses `invalid_role` (422), `partner_not_found`/`user_not_found` (404),
-    `not_an_owner` (403), `individual_single_member` and `already_member` (409).
+    `not_an_owner` (403), `individual_single_member` and `already_member` (409). Staff give the
+    support request's `reason`, recorded in the audit event.
     """
     if role not in default_policy().member_roles:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")
@@ -339,15 +348,18 @@ def member_add(
     user = _platform_user_by_email(email)
     if Membership.objects.filter(partner=partner, user=user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
-    membership = _membership_add(partner, user, role, actor_of(by))
+    membership = _membership_add(partner, user, role, actor_of(by), reason=reason)
     transaction.on_commit(lambda: notify_member_added(membership.pk))
     return membership
 
 
 @transaction.atomic
-def member_remove(*, partner_id: str, user_id: int, by: ActingUser, as_staff: bool = False) -> None:
+def member_remove(
+    *, partner_id: str, user_id: int, by: ActingUser, as_staff: bool = False, reason: str = ""
+) -> None:
     """Remove a member: an owner removes anyone (`member.remove`), a member leaves
-    (`member.leave`), staff in the staff console support (`member.support`).
+    (`member.leave`), staff in the staff console support (`member.support`, with the support
+    request's `reason`, recorded in the audit event).
 
     Refuses `partner_not_found`/`not_a_member` (404), `not_an_owner` (403) and `last_owner`
     (409: a partner always keeps one owner).
@@ -379,6 +391,7 @@ def member_remove(*, partner_id: str, user_id: int, by: ActingUser, as_staff: bo
         target_id=f"user:{user_id}",
         partner=partner.public_id,
         old={"user": user_id, "role": membership.role},
+        new={"reason": reason} if reason else None,
     )
 
 

@@ -1,4 +1,8 @@
-"""The reviews part of the registry API: certification applications, documents, staff review."""
+"""The reviews part of the registry API: certification applications, documents, staff review.
+
+Applicants' operations are for members of the partner only (staff who are not members get
+404, like strangers); staff read and decide through `staff_router` (`staff_auth()`).
+"""
 
 from typing import Any
 
@@ -6,13 +10,13 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from devcenter.api_support.auth import require_staff, user_of
+from devcenter.api_support.auth import staff_auth, staff_of, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.partners.schemas import CorporateDetailsIn
 from devcenter.reviews import selectors, services
 from devcenter.reviews.documents import document_response
-from devcenter.reviews.models import ApplicationStatus, CertificationApplication
+from devcenter.reviews.models import ApplicationStatus, CertificationApplication, Document
 from devcenter.reviews.schemas import (
     ApplicationOut,
     NoteIn,
@@ -22,7 +26,7 @@ from devcenter.reviews.schemas import (
 )
 
 router = Router(tags=["applications"])
-staff_router = Router(tags=["staff"])
+staff_router = Router(tags=["staff"], auth=staff_auth())
 
 _DOCUMENT_CONTENT = {
     media: {"schema": {"type": "string", "format": "binary"}}
@@ -104,7 +108,7 @@ def application_withdraw(request: HttpRequest, application_id: str) -> Certifica
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **errors()})
 def application_detail(request: HttpRequest, application_id: str) -> CertificationApplication:
-    """Return an application with its documents' metadata (members and staff)."""
+    """Return an application with its documents' metadata (members)."""
     return selectors.application_for_user(user=user_of(request), application_id=application_id)
 
 
@@ -117,8 +121,13 @@ def application_detail(request: HttpRequest, application_id: str) -> Certificati
     tags=["documents"],
 )
 def document_download(request: HttpRequest, document_id: str) -> FileResponse:
-    """Stream a document (members of its partner and staff; anyone else gets 404)."""
+    """Stream a document (members of its partner; anyone else gets 404)."""
     document = selectors.document_for_user(user=user_of(request), document_id=document_id)
+    return _document_response(document)
+
+
+def _document_response(document: Document) -> FileResponse:
+    """Return the document's bytes as a sandboxed download."""
     return document_response(
         selectors.document_open(document),
         content_type=document.content_type,
@@ -137,7 +146,7 @@ class QueueFilterIn(Schema):
 @staff_router.get("/staff/applications", response={200: list[QueueItemOut], **errors()})
 def staff_review_queue(request: HttpRequest, filters: Query[QueueFilterIn]) -> list[QueueItemOut]:
     """Return the review queue, oldest submission first, with each application's age."""
-    require_staff(request)
+    staff_of(request)
     status = filters.status.value if filters.status else None
     return [QueueItemOut.from_entry(entry) for entry in selectors.review_queue(status=status)]
 
@@ -147,8 +156,23 @@ def staff_review_queue(request: HttpRequest, filters: Query[QueueFilterIn]) -> l
 )
 def staff_application_detail(request: HttpRequest, application_id: str) -> CertificationApplication:
     """Return an application with the review record, documents and their download links."""
-    user = require_staff(request)
-    return selectors.application_for_user(user=user, application_id=application_id, as_staff=True)
+    staff = staff_of(request)
+    return selectors.application_for_user(user=staff, application_id=application_id, as_staff=True)
+
+
+@staff_router.get(
+    "/staff/documents/{document_id}",
+    response={200: None, **errors()},
+    openapi_extra={
+        "responses": {"200": {"description": "The document's bytes", "content": _DOCUMENT_CONTENT}}
+    },
+)
+def staff_document_download(request: HttpRequest, document_id: str) -> FileResponse:
+    """Stream any document (staff)."""
+    staff = staff_of(request)
+    return _document_response(
+        selectors.document_for_user(user=staff, document_id=document_id, as_staff=True)
+    )
 
 
 _STAFF_ACTION = {200: StaffApplicationOut, **errors(409, 413)}
@@ -158,7 +182,7 @@ _STAFF_ACTION = {200: StaffApplicationOut, **errors(409, 413)}
 @idempotent
 def staff_start_review(request: HttpRequest, application_id: str) -> CertificationApplication:
     """Take a submitted application into review (staff with TOTP)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.application_start_review(application_id=application_id, reviewer=reviewer)
 
 
@@ -168,7 +192,7 @@ def staff_confirm_identity(
     request: HttpRequest, application_id: str, payload: NoteIn
 ) -> CertificationApplication:
     """Record the identity confirmation (the contact made with the applicant)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.application_confirm_identity(
         application_id=application_id, reviewer=reviewer, note=payload.note
     )
@@ -178,7 +202,7 @@ def staff_confirm_identity(
 @idempotent
 def staff_approve(request: HttpRequest, application_id: str) -> CertificationApplication:
     """Approve: the partner becomes corporate certified and gets its partner account."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.application_approve(application_id=application_id, reviewer=reviewer)
 
 
@@ -188,7 +212,7 @@ def staff_reject(
     request: HttpRequest, application_id: str, payload: RejectIn
 ) -> CertificationApplication:
     """Reject, with the reason in Japanese and English."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.application_reject(
         application_id=application_id,
         reviewer=reviewer,
@@ -203,7 +227,7 @@ def staff_request_info(
     request: HttpRequest, application_id: str, payload: NoteIn
 ) -> CertificationApplication:
     """Ask the applicant for more information (what is missing)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.application_request_info(
         application_id=application_id, reviewer=reviewer, note=payload.note
     )

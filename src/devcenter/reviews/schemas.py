@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Schema
 
+from devcenter.api_support.params import MaxLen, NotBlank, refused_as
+from devcenter.reviews import errors
 from devcenter.reviews.models import CertificationApplication, Document
 from devcenter.reviews.selectors import QueueEntry, application_documents
 
 DOCUMENT_PATH = "/api/v1/documents/{id}"
+STAFF_DOCUMENT_PATH = "/api/v1/staff/documents/{id}"
+NOTE_MAX = 2000
 
 
 class DocumentOut(Schema):
@@ -68,9 +73,20 @@ class ApplicationOut(Schema):
         return list(application_documents(application=application))
 
 
+class StaffDocumentOut(DocumentOut):
+    """A document's metadata for staff: the bytes are at the staff API's `download_url`."""
+
+    @staticmethod
+    def resolve_download_url(document: Document) -> str | None:
+        if document.purged_at is not None:
+            return None
+        return STAFF_DOCUMENT_PATH.format(id=document.public_id)
+
+
 class StaffApplicationOut(ApplicationOut):
     """An application as staff see it: with the partner's name and the review record."""
 
+    documents: list[StaffDocumentOut]  # type: ignore[assignment]
     partner_name: str
     reviewer: str | None
     identity_confirmation_note: str
@@ -116,9 +132,17 @@ class QueueItemOut(Schema):
 
 
 class NoteIn(Schema):
-    note: str
+    """What staff write down: not blank (`note_required`)."""
+
+    note: Annotated[str, NotBlank, MaxLen(NOTE_MAX), refused_as(errors.note_required)]
 
 
 class RejectIn(Schema):
-    reason_ja: str
-    reason_en: str
+    """The rejection's reason in both languages, neither blank (`reason_required`)."""
+
+    reason_ja: Annotated[
+        str, NotBlank, MaxLen(NOTE_MAX), refused_as(lambda: errors.reason_required("reason_ja"))
+    ]
+    reason_en: Annotated[
+        str, NotBlank, MaxLen(NOTE_MAX), refused_as(lambda: errors.reason_required("reason_en"))
+    ]

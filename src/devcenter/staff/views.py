@@ -24,6 +24,7 @@ from devcenter.reviews import selectors, services
 from devcenter.reviews.documents import document_response
 from devcenter.staff.admin_base import call_service
 from devcenter.staff.forms import EmptyForm, NoteForm, RejectForm
+from devcenter.staff.mfa import staff_refusal
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,12 @@ def application_review_action(request: HttpRequest, object_id: str, action: str)
 
 @xframe_options_sameorigin  # shown in an <iframe> on the application page
 def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
-    """Stream a document inline to staff, as its detected content type; 404 for anyone else."""
-    if not (request.user.is_authenticated and request.user.is_staff):
+    """Stream a document inline to staff with TOTP, as its detected content type; else 404."""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff) or staff_refusal(user, session=request):
         raise Http404
     try:
-        document = selectors.document_for_user(
-            user=request.user, document_id=document_id, as_staff=True
-        )
+        document = selectors.document_for_user(user=user, document_id=document_id, as_staff=True)
         handle = selectors.document_open(document)
     except DomainError as error:
         raise Http404(error.code) from error

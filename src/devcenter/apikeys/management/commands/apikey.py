@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             handler[options["action"]](options)
         except ApiKeyError as error:
-            raise CommandError(f"{error.code}: {error.message}") from None
+            raise CommandError(f"{error.code}: {error.message('en')}") from None
 
     def _create(self, options: dict[str, Any]) -> None:
         user = apikey_user_by_email(email=options["user"]) if options.get("user") else None
