@@ -1,5 +1,7 @@
 """GET /api/v1/partners/{id}/accounts."""
 
+from tests.api.conftest import error_code
+
 
 def test_lists_the_partners_active_accounts(dev, general_partner):
     response = dev.get(f"/partners/{general_partner.public_id}/accounts")
@@ -10,4 +12,6 @@ def test_lists_the_partners_active_accounts(dev, general_partner):
 
 
 def test_stranger_gets_404(other_dev, general_partner):
-    assert other_dev.get(f"/partners/{general_partner.public_id}/accounts").status_code == 404
+    response = other_dev.get(f"/partners/{general_partner.public_id}/accounts")
+    assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"

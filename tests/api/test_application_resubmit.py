@@ -34,3 +34,4 @@ def test_stranger_gets_404(other_dev, needs_info):
     response = other_dev.post(f"/applications/{needs_info.public_id}/resubmit", multipart={})
 
     assert response.status_code == 404
+    assert error_code(response) == "application_not_found"

@@ -47,6 +47,7 @@ def test_missing_document_is_422_naming_it(dev):
     response = dev.post("/applications", multipart=form)
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "application_form"
 
 

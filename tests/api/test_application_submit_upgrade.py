@@ -37,6 +37,7 @@ def test_stranger_gets_404(other_dev, general_partner):
     )
 
     assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"
 
 
 def test_an_empty_file_is_422_document_empty(dev, general_partner):

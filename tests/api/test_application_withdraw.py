@@ -25,4 +25,6 @@ def test_twice_is_409_but_a_replay_is_not(dev, submitted):
 
 
 def test_stranger_gets_404(other_dev, submitted):
-    assert other_dev.post(f"/applications/{submitted.public_id}/withdraw").status_code == 404
+    response = other_dev.post(f"/applications/{submitted.public_id}/withdraw")
+    assert response.status_code == 404
+    assert error_code(response) == "application_not_found"

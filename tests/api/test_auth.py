@@ -23,6 +23,7 @@ def test_malformed_authorization_header_is_401_not_the_session(developer):
     response = caller.get("/partners", headers={"Authorization": "Basic abc"})
 
     assert response.status_code == 401
+    assert error_code(response) == "unauthorized"
 
 
 def test_decisions_key_is_403_insufficient_scope(db):

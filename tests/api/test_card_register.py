@@ -35,6 +35,7 @@ def test_stranger_gets_404(other_dev, individual):
     response = other_dev.post(f"/partners/{individual.public_id}/cards", {"token": "tok_visa"})
 
     assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"
 
 
 def test_replay_with_the_same_key_registers_one_card(dev, individual):

@@ -2,7 +2,7 @@
 
 from devcenter.partners.models import Partner
 from devcenter.partners.services import card_register
-from tests.api.conftest import last_event
+from tests.api.conftest import error_code, last_event
 
 
 def test_removing_the_card_moves_back_to_individual(dev, developer, individual):
@@ -20,6 +20,7 @@ def test_unknown_card_is_404(dev, individual):
     response = dev.delete(f"/partners/{individual.public_id}/cards/card_nope")
 
     assert response.status_code == 404
+    assert error_code(response) == "card_not_found"
 
 
 def test_stranger_gets_404(other_dev, developer, individual):
@@ -28,3 +29,4 @@ def test_stranger_gets_404(other_dev, developer, individual):
     response = other_dev.delete(f"/partners/{individual.public_id}/cards/{card.public_id}")
 
     assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"

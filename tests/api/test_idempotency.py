@@ -43,6 +43,7 @@ def test_error_answers_are_replayed_too(dev, developer):
     again = dev.post("/partners/individual", {"registration_name": "y"}, key="err")
 
     assert first.status_code == again.status_code == 409
+    assert error_code(again) == "already_registered"
     assert again["Idempotent-Replayed"] == "true"
 
 
@@ -74,6 +75,7 @@ def test_an_invalid_key_is_422(dev):
     response = dev.post("/partners/individual", {"registration_name": "a"}, key="x" * 256)
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "Idempotency-Key"
 
 

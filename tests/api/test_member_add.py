@@ -32,6 +32,7 @@ def test_anonymous_gets_401(anonymous, general_partner):
     )
 
     assert response.status_code == 401
+    assert error_code(response) == "unauthorized"
 
 
 def test_stranger_gets_404(other_dev, general_partner):

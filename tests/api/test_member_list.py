@@ -33,9 +33,11 @@ def test_stranger_gets_404(other_dev, general_partner):
     response = other_dev.get(f"/partners/{general_partner.public_id}/members")
 
     assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"
 
 
 def test_anonymous_gets_401(anonymous, general_partner):
     response = anonymous.get(f"/partners/{general_partner.public_id}/members")
 
     assert response.status_code == 401
+    assert error_code(response) == "unauthorized"

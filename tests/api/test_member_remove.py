@@ -72,9 +72,11 @@ def test_stranger_gets_404(other_dev, developer, general_partner):
     response = other_dev.delete(f"/partners/{general_partner.public_id}/members/{developer.pk}")
 
     assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"
 
 
 def test_anonymous_gets_401(anonymous, developer, general_partner):
     response = anonymous.delete(f"/partners/{general_partner.public_id}/members/{developer.pk}")
 
     assert response.status_code == 401
+    assert error_code(response) == "unauthorized"

@@ -1,6 +1,7 @@
 """GET /api/v1/partners/{id}/entitlements."""
 
 from devcenter.policy import default_policy
+from tests.api.conftest import error_code
 
 
 def test_every_service_and_account_with_todays_decision(dev, general_partner):
@@ -26,4 +27,6 @@ def test_a_locked_service_names_its_unlock_path(dev, individual):
 
 
 def test_non_member_gets_404(other_dev, general_partner):
-    assert other_dev.get(f"/partners/{general_partner.public_id}/entitlements").status_code == 404
+    response = other_dev.get(f"/partners/{general_partner.public_id}/entitlements")
+    assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"

@@ -1,5 +1,7 @@
 """GET /api/v1/partners/{id}/history."""
 
+from tests.api.conftest import error_code
+
 
 def test_history_is_the_partners_audit_trail_oldest_first(dev, individual):
     dev.post(f"/partners/{individual.public_id}/cards", {"token": "tok_visa"})
@@ -15,4 +17,6 @@ def test_history_is_the_partners_audit_trail_oldest_first(dev, individual):
 
 
 def test_stranger_gets_404(other_dev, individual):
-    assert other_dev.get(f"/partners/{individual.public_id}/history").status_code == 404
+    response = other_dev.get(f"/partners/{individual.public_id}/history")
+    assert response.status_code == 404
+    assert error_code(response) == "partner_not_found"

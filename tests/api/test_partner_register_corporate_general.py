@@ -29,6 +29,7 @@ def test_wrong_check_digit_is_422_naming_the_field_and_writes_nothing(dev):
     response = dev.post("/partners/corporate-general", details)
 
     assert response.status_code == 422
+    assert error_code(response) == "corporate_number_check_digit"
     assert response.json()["field"] == "corporate_number"
     assert not Partner.objects.exists()
 

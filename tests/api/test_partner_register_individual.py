@@ -29,12 +29,14 @@ def test_second_individual_registration_is_409(dev, individual):
     response = dev.post("/partners/individual", {"registration_name": "二つ目"})
 
     assert response.status_code == 409
+    assert error_code(response) == "already_registered"
 
 
 def test_wrong_type_is_422_with_field(dev):
     response = dev.post("/partners/individual", {"registration_name": 5})
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "registration_name"
 
 
@@ -42,5 +44,6 @@ def test_message_follows_accept_language(dev):
     response = dev.post("/partners/individual", {}, headers={"Accept-Language": "en-US,en"})
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["message"] == "This field is invalid."
     assert response["Content-Language"] == "en"

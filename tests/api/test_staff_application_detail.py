@@ -1,5 +1,7 @@
 """GET /api/v1/staff/applications/{id}."""
 
+from tests.api.conftest import error_code
+
 
 def test_staff_see_the_review_record_and_document_links(staff, submitted):
     response = staff.get(f"/staff/applications/{submitted.public_id}")
@@ -12,8 +14,12 @@ def test_staff_see_the_review_record_and_document_links(staff, submitted):
 
 
 def test_unknown_is_404(staff):
-    assert staff.get("/staff/applications/apl_nope").status_code == 404
+    response = staff.get("/staff/applications/apl_nope")
+    assert response.status_code == 404
+    assert error_code(response) == "application_not_found"
 
 
 def test_developer_is_403(dev, submitted):
-    assert dev.get(f"/staff/applications/{submitted.public_id}").status_code == 403
+    response = dev.get(f"/staff/applications/{submitted.public_id}")
+    assert response.status_code == 403
+    assert error_code(response) == "insufficient_scope"

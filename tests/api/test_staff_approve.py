@@ -28,4 +28,6 @@ def test_without_identity_confirmation_is_409(staff, in_review):
 
 
 def test_developer_is_403(dev, in_review):
-    assert dev.post(f"/staff/applications/{in_review.public_id}/approve").status_code == 403
+    response = dev.post(f"/staff/applications/{in_review.public_id}/approve")
+    assert response.status_code == 403
+    assert error_code(response) == "insufficient_scope"

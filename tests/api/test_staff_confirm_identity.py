@@ -28,4 +28,5 @@ def test_missing_note_is_invalid_field(staff, in_review):
     response = staff.post(f"/staff/applications/{in_review.public_id}/confirm-identity", {})
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "note"

@@ -31,3 +31,4 @@ def test_submitted_application_cannot_be_rejected_yet(staff, submitted):
     )
 
     assert response.status_code == 409
+    assert error_code(response) == "invalid_status_move"

@@ -1,6 +1,6 @@
 """POST /api/v1/staff/applications/{id}/needs-info."""
 
-from tests.api.conftest import last_event
+from tests.api.conftest import error_code, last_event
 
 
 def test_asks_the_applicant_for_what_is_missing(staff, in_review):
@@ -19,3 +19,4 @@ def test_unknown_application_is_404(staff):
     response = staff.post("/staff/applications/apl_nope/needs-info", {"note": "x"})
 
     assert response.status_code == 404
+    assert error_code(response) == "application_not_found"

@@ -21,6 +21,7 @@ def test_unknown_status_is_422(staff):
     response = staff.get("/staff/applications", status="bogus")
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "status"
 
 

@@ -26,6 +26,7 @@ def test_developer_key_is_403_and_nothing_changes(dev, submitted):
     response = dev.post(f"/staff/applications/{submitted.public_id}/start-review")
 
     assert response.status_code == 403
+    assert error_code(response) == "insufficient_scope"
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
@@ -34,3 +35,4 @@ def test_twice_is_409(staff, in_review):
     response = staff.post(f"/staff/applications/{in_review.public_id}/start-review")
 
     assert response.status_code == 409
+    assert error_code(response) == "invalid_status_move"

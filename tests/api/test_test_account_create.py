@@ -40,6 +40,7 @@ def test_missing_display_name_is_422(dev, certified_partner):
     response = dev.post(f"/partners/{certified_partner.public_id}/test-accounts", {})
 
     assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
     assert response.json()["field"] == "display_name"
 
 

@@ -33,3 +33,4 @@ def test_unknown_account_is_404(dev, certified_partner):
     response = dev.delete(f"/partners/{certified_partner.public_id}/test-accounts/acc_nope")
 
     assert response.status_code == 404
+    assert error_code(response) == "account_not_found"
