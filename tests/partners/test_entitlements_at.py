@@ -113,3 +113,14 @@ def test_the_api_and_the_cli_answer_at_an_instant() -> None:
         "--at", at, "--json", stdout=out,
     )  # fmt: skip
     assert '"code": "allowed"' in out.getvalue()
+
+
+def test_a_server_start_keeps_the_policy_version_once() -> None:
+    from devcenter.server.management.commands.serve import _record_policy_version
+
+    _record_policy_version()
+    _record_policy_version()
+
+    kept = PolicyVersion.objects.get()
+    assert kept.text == shipped_policy_text()
+    assert kept.sha256 == hashlib.sha256(shipped_policy_text().encode()).hexdigest()

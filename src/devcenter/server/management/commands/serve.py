@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from argparse import ArgumentParser
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if _static_root_empty():
             call_command("collectstatic", interactive=False, verbosity=0)
+        _record_policy_version()
         for connection in connections.all():
             connection.close()  # the workers open their own
         # Set before any worker imports prometheus-client: it picks multiprocess mode then.
@@ -116,3 +118,16 @@ class Command(BaseCommand):
             access_log=False,
             log_level="warning",
         )
+
+
+def _record_policy_version() -> None:
+    """Keep the policy this server runs, the first time any server starts with it (point-in-time
+    answers read it); a database not reachable yet is no reason not to serve decisions."""
+    from django.db import DatabaseError
+
+    from devcenter.policy_history.services import policy_version_record
+
+    try:
+        policy_version_record()
+    except DatabaseError as error:
+        logging.getLogger(__name__).warning("policy version not recorded: %s", error)
