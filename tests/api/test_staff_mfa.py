@@ -43,7 +43,7 @@ STAFF_ENDPOINTS = [
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db: None) -> None:
     """allauth counts log-ins and marks used TOTP codes in the cache: start empty."""
     cache.clear()
 
