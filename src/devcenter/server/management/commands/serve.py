@@ -84,6 +84,7 @@ class Command(BaseCommand):
         if _static_root_empty():
             call_command("collectstatic", interactive=False, verbosity=0)
         _record_policy_version()
+        _link_pending_audit_events()
         for connection in connections.all():
             connection.close()  # the workers open their own
         # Set before any worker imports prometheus-client: it picks multiprocess mode then.
@@ -131,3 +132,16 @@ def _record_policy_version() -> None:
         policy_version_record()
     except DatabaseError as error:
         logging.getLogger(__name__).warning("policy version not recorded: %s", error)
+
+
+def _link_pending_audit_events() -> None:
+    """Append the events a crashed process committed but never linked (the plane would not see
+    them until the next write)."""
+    from django.db import DatabaseError
+
+    from devcenter.audit.services import audit_link_pending
+
+    try:
+        audit_link_pending()
+    except DatabaseError as error:
+        logging.getLogger(__name__).warning("pending audit events not linked: %s", error)
