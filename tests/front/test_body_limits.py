@@ -149,3 +149,17 @@ def test_a_decisions_call_within_the_limit_is_answered(application: Any, plane_k
 
     assert answer.status == 200, answer.text
     assert len(answer.body["decisions"]) == 1
+
+
+def test_the_front_door_is_transparent_for_the_planes_attributes(application: Any) -> None:
+    """`devcenter.asgi.application` is the front door; the plane's parts stay reachable."""
+    plane = application.inner
+
+    assert application.keyring is plane.keyring
+    assert application.snapshot is plane.snapshot
+    application.front_test_switch = True
+    try:
+        assert plane.front_test_switch is True
+        assert "front_test_switch" not in vars(application)
+    finally:
+        del plane.front_test_switch

@@ -110,6 +110,15 @@ def test_no_redirect_when_the_proxy_already_redirects(application: Any, producti
     assert answer.headers["x-frame-options"] == "DENY"
 
 
+def test_an_exempt_path_is_answered_over_plain_http(application: Any, production: Any) -> None:
+    """DEVCENTER_SSL_REDIRECT_EXEMPT (Django's SECURE_REDIRECT_EXEMPT): a balancer's probe."""
+    production.SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+    front = FrontDoor.from_settings(application.inner)
+
+    assert call(front, "GET", "/api/v1/health", base_url=f"http://{HOST}").status == 200
+    assert call(front, "GET", "/api/v1/policy", base_url=f"http://{HOST}").status == 301
+
+
 @pytest.mark.django_db(transaction=True)
 def test_django_routes_keep_their_own_headers_without_duplicates(front: FrontDoor) -> None:
     answer = call(front, "GET", "/api/v1/partners", headers=_secure(), base_url=f"http://{HOST}")

@@ -144,3 +144,23 @@ def test_devcenter_redis_url_selects_redis_and_it_answers(tmp_path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "ok"]
+
+
+@pytest.mark.slow
+def test_production_reads_the_redirect_exemptions(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVCENTER_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "devcenter.settings.production",
+        "DEVCENTER_VAR_DIR": str(tmp_path),
+        "DEVCENTER_SECRET_KEY": PRODUCTION_SECRET,
+        "DEVCENTER_ALLOWED_HOSTS": "devcenter.example.com",
+        "DEVCENTER_SSL_REDIRECT_EXEMPT": "^api/v1/ready$, ^api/v1/health$",
+    }
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.SECURE_REDIRECT_EXEMPT)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['^api/v1/ready$', '^api/v1/health$']"

@@ -63,11 +63,15 @@ _READ = frozenset(
 )
 
 
+_OWN = frozenset({"inner", "protections", "limits", "session_cookie"})
+
+
 class FrontDoor:
     """Bound, check and protect every HTTP request, then hand it to `inner`.
 
-    Attributes it does not have (the decision plane's `keyring`, `snapshot`, ...) are the inner
-    app's, so `devcenter.asgi.application` keeps offering what the plane offers.
+    Attributes it does not have (the decision plane's `keyring`, `snapshot`, switches) are the
+    inner app's, read and written, so `devcenter.asgi.application` keeps offering what the
+    plane offers.
     """
 
     def __init__(
@@ -96,9 +100,15 @@ class FrontDoor:
         )
 
     def __getattr__(self, name: str) -> Any:
-        if name == "inner":  # not set yet: no recursion
+        if name in _OWN:  # not set yet: no recursion
             raise AttributeError(name)
         return getattr(self.inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _OWN:
+            object.__setattr__(self, name, value)
+        else:  # a switch of the plane's (`metrics_open_on_loopback`): set it there
+            setattr(self.inner, name, value)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

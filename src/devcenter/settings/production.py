@@ -12,7 +12,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from devcenter.settings import *  # noqa: F403
-from devcenter.settings import _env_flag
+from devcenter.settings import _env_flag, _env_list
 
 
 def _required(name: str) -> str:
@@ -38,6 +38,9 @@ SECRET_KEY = _strong_secret_key("DEVCENTER_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DEVCENTER_ALLOWED_HOSTS").split(",") if h.strip()]
 
 SECURE_SSL_REDIRECT = _env_flag("DEVCENTER_SSL_REDIRECT", default=True)
+# Paths (regular expressions, without the leading slash) answered over plain HTTP too, e.g.
+# `^api/v1/ready$` for a balancer's health check sent straight to the instance.
+SECURE_REDIRECT_EXEMPT = _env_list("DEVCENTER_SSL_REDIRECT_EXEMPT", [])
 if _env_flag("DEVCENTER_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
