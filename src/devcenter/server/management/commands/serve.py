@@ -118,6 +118,9 @@ class Command(BaseCommand):
             lifespan=lifespan,
             access_log=False,
             log_level="warning",
+            # X-Forwarded-* is trusted only when the operator says a proxy sets it (as Django's
+            # SECURE_PROXY_SSL_HEADER); uvicorn would otherwise trust it from loopback.
+            proxy_headers=os.environ.get("DEVCENTER_PROXY_SSL_HEADER", "0") == "1",
         )
 
 
