@@ -66,6 +66,7 @@ class Policy:
         self.operations = tuple(o.code for o in source.operations)
         self.facts = tuple(f.code for f in source.facts)
         self.partner_state = PartnerState(self)
+        self.registrations = source.registrations
 
     # -- the four questions -------------------------------------------------------------
 
