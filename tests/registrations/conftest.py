@@ -15,7 +15,6 @@ from devcenter.registrations import clock
 from tests.api.conftest import (  # noqa: F401 (fixtures)
     _private_media,
     certified_partner,
-    dev,
     developer,
     general_partner,
     individual,
@@ -26,10 +25,10 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
 from tests.registrations.factories import Caller, api_key
 
 
-@pytest.fixture(autouse=True)
-def _dev_is_a_caller(dev: Any) -> None:
-    """Let `dev` PATCH too."""
-    dev.__class__ = Caller
+@pytest.fixture
+def dev(developer: Any) -> Caller:  # noqa: F811
+    """A caller with a developer key bound to `developer` (PATCH too)."""
+    return Caller(api_key(developer, "developer"))
 
 
 class MovableClock:

@@ -84,3 +84,28 @@ def new_community() -> str:
 
 
 __all__ = ["platform_user"]
+
+
+def upload(name: str = "logo.png", data: bytes | None = None) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes() if data is None else data, "image/png")
+
+
+def listable_app(caller: Any, partner_id: str, platform_key: str, name: str = "占いゲーム") -> str:
+    """Create an app_pc with everything a listing request needs; return its id."""
+    made = caller.post(
+        f"/partners/{partner_id}/registrations",
+        {"service": "app_pc", "name": name, "description": "説明", **valid_fields("app_pc")},
+    )
+    assert made.status_code == 201, made.json()
+    reg = made.json()["id"]
+    for kind in ("logo", "icon", "screenshot"):
+        added = caller.post(
+            f"/registrations/{reg}/images", multipart={"kind": kind, "file": upload()}
+        )
+        assert added.status_code == 200, added.json()
+    platform = ApiCaller(platform_key)
+    reported = platform.post(f"/registrations/{reg}/user-count", {"count": 10})
+    assert reported.status_code == 200, reported.json()
+    return str(reg)
