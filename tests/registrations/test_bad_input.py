@@ -45,7 +45,8 @@ def test_a_file_that_is_not_an_image_is_refused(dev, certified_partner, name, da
 def test_an_image_is_stored_and_audited(dev, certified_partner):
     reg = _create(dev, certified_partner).json()["id"]
 
-    response = dev.post(f"/registrations/{reg}/images", multipart={"kind": "logo", "file": upload()})
+    logo = {"kind": "logo", "file": upload()}
+    response = dev.post(f"/registrations/{reg}/images", multipart=logo)
 
     assert response.status_code == 200
     [image] = response.json()["images"]
@@ -57,7 +58,8 @@ def test_an_image_is_stored_and_audited(dev, certified_partner):
 def test_an_image_kind_the_service_does_not_take_is_refused(dev, certified_partner):
     reg = _create(dev, certified_partner, service="plugin").json()["id"]
 
-    response = dev.post(f"/registrations/{reg}/images", multipart={"kind": "logo", "file": upload()})
+    logo = {"kind": "logo", "file": upload()}
+    response = dev.post(f"/registrations/{reg}/images", multipart=logo)
 
     assert (response.status_code, code_of(response)) == (422, "image_kind_not_accepted")
 
