@@ -18,10 +18,18 @@ _communities = itertools.count(1000)
 
 
 class Caller(ApiCaller):
-    """An API caller that can also PATCH."""
+    """An API caller that can also PATCH and PUT."""
 
     def patch(self, path: str, body: Any) -> Any:
         return self.client.patch(
+            f"/api/v1{path}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=self._headers(None),
+        )
+
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(
             f"/api/v1{path}",
             json.dumps(body),
             content_type="application/json",
@@ -105,7 +113,7 @@ def listable_app(caller: Any, partner_id: str, platform_key: str, name: str = "å
             f"/registrations/{reg}/images", multipart={"kind": kind, "file": upload()}
         )
         assert added.status_code == 200, added.json()
-    platform = ApiCaller(platform_key)
-    reported = platform.post(f"/registrations/{reg}/user-count", {"count": 10})
+    platform = Caller(platform_key)
+    reported = platform.put(f"/registrations/{reg}/user-count", {"count": 10})
     assert reported.status_code == 200, reported.json()
     return str(reg)

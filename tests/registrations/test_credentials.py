@@ -11,7 +11,7 @@ from devcenter.registrations.credentials import secret_hash
 from devcenter.registrations.models import CredentialSecret
 from devcenter.registrations.selectors import credentials_verify
 from tests.registrations.conftest import audit_events, code_of, mailed_token
-from tests.registrations.factories import Caller, valid_fields
+from tests.registrations.factories import valid_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_plugin_gets_a_check_key_and_a_page_nothing(dev, certified_partner):
 
 @pytest.mark.parametrize("service", ["graph_api", "page_app"])
 def test_keys_wait_for_the_confirmed_contact_email(
-    dev, certified_partner, service, django_capture_on_commit_callbacks
+    dev, other_dev, certified_partner, service, django_capture_on_commit_callbacks
 ):
     fields = valid_fields(service)
     if service == "page_app":
@@ -121,8 +121,8 @@ def test_keys_wait_for_the_confirmed_contact_email(
     token = mailed_token()
 
     early = dev.post(f"/registrations/{reg}/credentials")
-    confirmed = Caller().post("/registration-contact-email/confirm", {"token": token})
-    reused = Caller().post("/registration-contact-email/confirm", {"token": token})
+    confirmed = other_dev.post("/registration-contact-email/confirm", {"token": token})
+    reused = other_dev.post("/registration-contact-email/confirm", {"token": token})
     issued = dev.post(f"/registrations/{reg}/credentials")
 
     assert (early.status_code, code_of(early)) == (409, "contact_email_unconfirmed")
@@ -133,7 +133,7 @@ def test_keys_wait_for_the_confirmed_contact_email(
 
 
 def test_a_contact_link_expires(
-    dev, certified_partner, movable_clock, django_capture_on_commit_callbacks
+    dev, other_dev, certified_partner, movable_clock, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         dev.post(
@@ -142,8 +142,8 @@ def test_a_contact_link_expires(
         )
     movable_clock.advance(hours=24, seconds=1)
 
-    response = Caller().post("/registration-contact-email/confirm", {"token": mailed_token()})
-    forged = Caller().post("/registration-contact-email/confirm", {"token": "nope"})
+    response = other_dev.post("/registration-contact-email/confirm", {"token": mailed_token()})
+    forged = other_dev.post("/registration-contact-email/confirm", {"token": "nope"})
 
     assert (response.status_code, code_of(response)) == (409, "link_expired")
     assert (forged.status_code, code_of(forged)) == (422, "link_invalid")

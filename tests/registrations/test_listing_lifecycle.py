@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from devcenter.registrations.models import Registration
-from tests.api.factories import ApiCaller
 from tests.registrations.conftest import audit_events, code_of
-from tests.registrations.factories import listable_app, valid_fields
+from tests.registrations.factories import Caller, listable_app, valid_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +109,7 @@ def test_a_listing_request_needs_everything_the_policy_lists(
 ):
     reg = listable_app(dev, certified_partner.public_id, platform_key)
     if missing == "user_count":
-        ApiCaller(platform_key).post(f"/registrations/{reg}/user-count", {"count": 9})
+        Caller(platform_key).put(f"/registrations/{reg}/user-count", {"count": 9})
     elif missing == "icon":
         Registration.objects.get(public_id=reg).images.filter(kind="icon").delete()
     else:
@@ -138,10 +137,10 @@ def test_the_user_count_comes_from_a_platform_key(dev, certified_partner, platfo
         {"service": "app_pc", "name": "x", **valid_fields("app_pc")},
     ).json()["id"]
 
-    by_developer = dev.post(f"/registrations/{made}/user-count", {"count": 50})
-    negative = ApiCaller(platform_key).post(f"/registrations/{made}/user-count", {"count": -1})
-    unknown = ApiCaller(platform_key).post("/registrations/reg_nope/user-count", {"count": 1})
-    reported = ApiCaller(platform_key).post(f"/registrations/{made}/user-count", {"count": 50})
+    by_developer = dev.put(f"/registrations/{made}/user-count", {"count": 50})
+    negative = Caller(platform_key).put(f"/registrations/{made}/user-count", {"count": -1})
+    unknown = Caller(platform_key).put("/registrations/reg_nope/user-count", {"count": 1})
+    reported = Caller(platform_key).put(f"/registrations/{made}/user-count", {"count": 50})
 
     assert (by_developer.status_code, code_of(by_developer)) == (403, "insufficient_scope")
     assert (negative.status_code, code_of(negative)) == (422, "user_count_invalid")

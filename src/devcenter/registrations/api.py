@@ -253,12 +253,12 @@ def operator_confirm(request: HttpRequest, payload: TokenIn) -> Operator:
 
 
 @router.post(
-    "/registration-contact-email/confirm",
-    response={200: ContactConfirmedOut, **errors(409, 413)},
-    auth=None,
+    "/registration-contact-email/confirm", response={200: ContactConfirmedOut, **errors(409, 413)}
 )
+@idempotent
 def contact_email_confirm(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
-    """Confirm a contact e-mail address with the e-mailed token (no log-in needed)."""
+    """Confirm a contact e-mail address with the e-mailed token (any signed-in user holding
+    it: the token is the proof)."""
     registration = services.contact_email_confirm(token=payload.token)
     return {"registration": registration.public_id, "contact_email_confirmed": True}
 
@@ -307,7 +307,7 @@ class DecisionsKey(HttpBearer):
         return Caller(user=None, key_name=key.name, key_scope=key.scope)
 
 
-@router.post(
+@router.put(
     "/registrations/{registration_id}/user-count",
     response={200: UserCountOut, **errors(413)},
     auth=DecisionsKey(),
@@ -316,8 +316,8 @@ class DecisionsKey(HttpBearer):
 def user_count_report(
     request: HttpRequest, registration_id: str, payload: UserCountIn
 ) -> dict[str, Any]:
-    """Report the registration's user count (a platform service, key scope `decisions`).
-    Setting a count is idempotent by nature: send it again freely."""
+    """Set the registration's user count as the platform measures it (a platform service, key
+    scope `decisions`); a PUT, idempotent by nature."""
     caller: Caller = request.auth  # type: ignore[attr-defined]
     registration = services.user_count_report(
         registration_id=registration_id, count=payload.count, actor=caller.actor
