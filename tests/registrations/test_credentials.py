@@ -90,6 +90,19 @@ def test_deletion_revokes_at_once(dev, certified_partner):
     assert dev.get(f"/registrations/{reg}").status_code == 404
     [event] = audit_events("registration.deleted", reg)
     assert event.new == {"deleted": True, "credentials_revoked": True}
+    [revoked] = audit_events("registration.credentials_revoked", reg)
+    assert revoked.new == {"client_id": issued["client_id"], "reason": "deleted"}
+
+
+def test_a_retried_issue_never_replays_the_secret(dev, certified_partner):
+    reg = _create(dev, certified_partner)
+
+    first = dev.post(f"/registrations/{reg}/credentials", key="issue-1")
+    retry = dev.post(f"/registrations/{reg}/credentials", key="issue-1")
+
+    assert first.status_code == 201
+    assert (retry.status_code, code_of(retry)) == (409, "credentials_already_issued")
+    assert first.json()["client_secret"] not in retry.content.decode()
 
 
 def test_a_plugin_gets_a_check_key_and_a_page_nothing(dev, certified_partner):

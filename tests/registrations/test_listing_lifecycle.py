@@ -5,6 +5,7 @@ Each move is audited; staff decide with reasons in ja/en."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
 from devcenter.registrations.models import Registration
 from tests.registrations.conftest import audit_events, code_of
@@ -64,10 +65,15 @@ def test_staff_cannot_publish_what_was_not_requested(staff, app):
     assert (response.status_code, code_of(response)) == (409, "invalid_status_move")
 
 
-def test_rejected_asks_again_only_after_the_cooldown(dev, staff, app, movable_clock):
+def test_rejected_asks_again_only_after_the_cooldown(
+    dev, developer, staff, app, movable_clock, django_capture_on_commit_callbacks
+):
     _request(dev, app)
-    rejected = _reject(staff, app)
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = _reject(staff, app)
     assert rejected.json()["decision_reason_en"] == "Against the terms"
+    assert mail.outbox[-1].to == [developer.email]
+    assert "Against the terms" in mail.outbox[-1].body
     [event] = audit_events("registration.rejected", app)
     assert event.new["reason_ja"] == "規約違反です"
 

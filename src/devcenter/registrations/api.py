@@ -17,6 +17,7 @@ from devcenter.api_support.errors import (
     error_body,
     request_language,
 )
+from devcenter.api_support.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_PARAMETER
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.apikeys.choices import ApiKeyScope
@@ -173,11 +174,25 @@ def registration_image_add(
     )
 
 
+# A secret is never stored to be replayed (the idempotency store keeps answers in clear): a
+# retry with the same key is refused like any second issue, and the key is documented so.
+_NO_REPLAY = {
+    "parameters": [
+        {
+            **IDEMPOTENCY_PARAMETER,
+            "description": "Accepted but never replayed: the answer holds a secret, which is "
+            "not stored. A retry after a success is a 409 `credentials_already_issued` "
+            "(rotate instead).",
+        }
+    ]
+}
+
+
 @router.post(
     "/registrations/{registration_id}/credentials",
     response={201: CredentialsOut, **errors(409, 413)},
+    openapi_extra=_NO_REPLAY,
 )
-@idempotent
 def credentials_issue(request: HttpRequest, registration_id: str) -> Status[Any]:
     """Issue the key and secret, shown this once (later: rotate)."""
     issued = services.credentials_issue(registration_id=registration_id, by=user_of(request))
@@ -187,8 +202,8 @@ def credentials_issue(request: HttpRequest, registration_id: str) -> Status[Any]
 @router.post(
     "/registrations/{registration_id}/credentials/rotate",
     response={200: CredentialsOut, **errors(409, 413)},
+    openapi_extra=_NO_REPLAY,
 )
-@idempotent
 def credentials_rotate(request: HttpRequest, registration_id: str) -> dict[str, Any]:
     """Issue a new secret, shown once; the old one works for the grace period."""
     issued = services.credentials_rotate(registration_id=registration_id, by=user_of(request))

@@ -44,3 +44,24 @@ def notify_contact_email(*, email: str, name: str, token: str, hours: int) -> No
             f"by sending this token to POST {CONTACT_CONFIRM_PATH}.\ntoken: {token}",
         ),
     )
+
+
+def notify_listing_decided(
+    *, email: str, name: str, published: bool, reason_ja: str, reason_en: str
+) -> None:
+    """Tell the registrant the staff decision on a listing request (with the reason)."""
+    if published:
+        _send(
+            email,
+            ("掲載申請が承認されました", "Your listing request was approved"),
+            (f"「{name}」が掲載されました。", f"{name} is now listed."),
+        )
+        return
+    _send(
+        email,
+        ("掲載申請が却下されました", "Your listing request was rejected"),
+        (
+            f"「{name}」は掲載されませんでした。\n理由: {reason_ja}",
+            f"{name} was not listed.\nReason: {reason_en}",
+        ),
+    )

@@ -42,9 +42,9 @@ from devcenter.registrations.credentials import (
 from devcenter.registrations.errors import RegistrationErrorCode as Code
 from devcenter.registrations.errors import ServiceRefusedError, conflict, invalid
 from devcenter.registrations.fields import clean_fields
-from devcenter.registrations.images import check_image
+from devcenter.registrations.images import CheckedImage, check_image
 from devcenter.registrations.models import Credential, Registration, RegistrationImage
-from devcenter.registrations.notifications import notify_contact_email
+from devcenter.registrations.notifications import notify_contact_email, notify_listing_decided
 from devcenter.registrations.selectors import registration_access
 from devcenter.reviews.services import require_reviewer
 from devcenter.users import ActingUser
@@ -253,6 +253,12 @@ def registration_delete(*, registration_id: str, by: ActingUser) -> Registration
     credential = Credential.objects.filter(registration=registration).first()
     if credential is not None and credential.revoked_at is None:
         credential_revoke(credential)
+        registration_audit(
+            registration,
+            RegistrationEvent.CREDENTIALS_REVOKED,
+            actor_of(by),
+            new={"client_id": credential.client_id, "reason": "deleted"},
+        )
     registration.deleted_at = clock.now()
     registration.save(update_fields=["deleted_at", "updated_at"])
     registration_audit(
@@ -322,7 +328,7 @@ def image_add(
 
 
 def _image_store(
-    registration_id: str, kind: str, checked: Any, by: ActingUser, stored: list[str]
+    registration_id: str, kind: str, checked: CheckedImage, by: ActingUser, stored: list[str]
 ) -> Registration:
     access = registration_access(public_id=registration_id, viewer=by, operation=MANAGE, lock=True)
     registration = access.registration
@@ -345,7 +351,7 @@ def _image_store(
         size=checked.size,
         sha256=checked.sha256,
     )
-    image.file.save(checked.content.name, checked.content, save=False)
+    image.file.save(str(checked.content.name), checked.content, save=False)
     stored.append(str(image.file.name))
     image.save()
     registration_audit(
@@ -503,6 +509,21 @@ def listing_request(*, registration_id: str, by: ActingUser) -> Registration:
     return registration
 
 
+def _notify_decided(registration: Registration) -> None:
+    """E-mail the registrant the decision, after commit."""
+    creator = registration.created_by
+    if creator is None or not creator.email:
+        return
+    email, name = str(creator.email), registration.name
+    published = registration.status == RegistrationStatus.PUBLISHED
+    reasons = (registration.decision_reason_ja, registration.decision_reason_en)
+    transaction.on_commit(
+        lambda: notify_listing_decided(
+            email=email, name=name, published=published, reason_ja=reasons[0], reason_en=reasons[1]
+        )
+    )
+
+
 def _staff_access(registration_id: str, reviewer: ActingUser) -> Registration:
     require_reviewer(reviewer)
     return registration_access(
@@ -527,6 +548,7 @@ def listing_publish(*, registration_id: str, reviewer: ActingUser) -> Registrati
         old={"status": old},
         new={"status": registration.status},
     )
+    _notify_decided(registration)
     return registration
 
 
@@ -555,6 +577,7 @@ def listing_reject(
         old={"status": old},
         new={"status": registration.status, **reasons},
     )
+    _notify_decided(registration)
     return registration
 
 
