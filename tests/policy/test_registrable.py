@@ -114,3 +114,16 @@ def test_a_broken_registration_section_is_refused_naming_the_place(old, new, whe
         load_policy(_broken(old, new))
     assert caught.value.where.startswith(where)
     assert caught.value.line is not None
+
+
+def test_the_rules_are_described_for_clients(policy):
+    described = policy.describe()["registrations"]
+
+    graph = next(r for r in described["registrable"] if r["service"] == "graph_api")
+    assert graph["credentials"] == "oauth_client"
+    assert graph["confirm_contact_email"] is True
+    smartphone = next(r for r in described["registrable"] if r["service"] == "app_smartphone")
+    assert smartphone["choices"] == {"platforms": ["browser", "android", "ios"]}
+    assert {"from": "rejected", "to": "listing_requested", "after_cooldown": True} in (
+        described["moves"]
+    )

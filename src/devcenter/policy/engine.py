@@ -515,4 +515,5 @@ def _describe(policy: Policy) -> dict[str, Any]:
             }
             for r in source.action_rules
         ],
+        "registrations": source.registrations.describe(),
     }

@@ -123,6 +123,53 @@ class RegistrationRules:
         """Return the choices of an `options` field for `service`."""
         return self.options.get((service, field), ())
 
+    def describe(self) -> dict[str, Any]:
+        """Return the registration rules as plain JSON-ready data (the policy endpoint)."""
+        return {
+            "forbidden_name_prefixes": list(self.forbidden_name_prefixes),
+            "relisting_cooldown_days": self.relisting_cooldown_days,
+            "community_max_registrations": self.community_max_registrations,
+            "image_kinds": list(self.image_kinds),
+            "max_screenshots": self.max_screenshots,
+            "initial_status": self.initial_status,
+            "suspended_status": self.suspended_status,
+            "statuses": [
+                {"code": code, "label": label.as_dict()} for code, label in self.statuses.items()
+            ],
+            "moves": [
+                {"from": source, "to": target, "after_cooldown": wait}
+                for (source, target), wait in self.moves.items()
+            ],
+            "fields": [
+                {
+                    "code": f.code,
+                    "type": f.type,
+                    "label": f.label.as_dict(),
+                    "max_length": f.max_length,
+                    "agency": f.agency,
+                }
+                for f in self.fields.values()
+            ],
+            "registrable": [
+                {
+                    "service": r.service,
+                    "fields": list(r.fields),
+                    "required": list(r.required),
+                    "images": list(r.images),
+                    "listing_requires": list(r.listing_requires),
+                    "credentials": r.credentials,
+                    "confirm_contact_email": r.confirm_contact_email,
+                    "enrolments": list(r.enrolments),
+                    "choices": {
+                        field: list(self.choices(r.service, field))
+                        for field in r.fields
+                        if (r.service, field) in self.options
+                    },
+                }
+                for r in self.registrable.values()
+            ],
+        }
+
 
 def load_registration_rules(
     r: _Reader, doc: Mapping[str, Any], services: tuple[Service, ...]
