@@ -28,7 +28,12 @@ def test_approved_plan_enables_payment(dev, staff, certified_partner):
     assert submitted.status_code == 201
     payment = submitted.json()["id"]
     assert dev.get(f"/registrations/{app}").json()["payment_enabled"] is False
-    assert [p["id"] for p in staff.get("/staff/payment-enrolments").json()] == [payment]
+    [queued] = staff.get("/staff/payment-enrolments").json()
+    assert (queued["id"], queued["app_name"], queued["service"]) == (payment, "RPG", "app_pc")
+    assert queued["partner"] == certified_partner.public_id
+    assert queued["age_seconds"] >= 0
+    bad = staff.get("/staff/payment-enrolments", status="nope")
+    assert (bad.status_code, bad.json()["field"]) == (422, "status")
     twice = dev.post(f"/registrations/{app}/payment", PLAN)
     assert (twice.status_code, code_of(twice)) == (409, "payment_already_open")
 

@@ -131,3 +131,21 @@ def test_the_list_shows_the_partner_s_registrations(dev, certified_partner):
 
     assert response.status_code == 200
     assert [r["name"] for r in response.json()] == ["一つ目", "二つ目"]
+
+
+@pytest.mark.django_db
+def test_an_edit_is_audited_with_what_changed(dev, certified_partner):
+    reg = dev.post(
+        f"/partners/{certified_partner.public_id}/registrations",
+        {"service": "app_pc", "name": "旧名", **valid_fields("app_pc")},
+    ).json()["id"]
+
+    response = dev.patch(
+        f"/registrations/{reg}", {"name": "新名", "gadget_xml_url": "https://x.example/g.xml"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["fields"] == {"gadget_xml_url": "https://x.example/g.xml"}
+    [event] = audit_events("registration.updated", reg)
+    assert (event.old["name"], event.new["name"]) == ("旧名", "新名")
+    assert event.new["fields"] == ["gadget_xml_url"]

@@ -26,6 +26,7 @@ from devcenter.errors import ForbiddenError, InvalidError
 from devcenter.partners.selectors import partner_for_user
 from devcenter.policy import default_policy
 from devcenter.registrations import operators, payments, selectors, services
+from devcenter.registrations.choices import PaymentStatus
 from devcenter.registrations.errors import ServiceRefusedError
 from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
 from devcenter.registrations.schemas import (
@@ -42,6 +43,7 @@ from devcenter.registrations.schemas import (
     RegistrationOut,
     RegistrationPatchIn,
     RejectIn,
+    StaffPaymentOut,
     TokenIn,
     UserCountIn,
     UserCountOut,
@@ -386,16 +388,18 @@ def staff_listing_reject(
     )
 
 
-@staff_router.get("/staff/payment-enrolments", response={200: list[PaymentOut], **errors()})
+@staff_router.get("/staff/payment-enrolments", response={200: list[StaffPaymentOut], **errors()})
 def staff_payment_queue(
     request: HttpRequest, filters: Query[QueueFilterIn]
 ) -> QuerySet[PaymentEnrolment]:
-    """Return payment enrolments (default: awaiting review), oldest first."""
+    """Return payment enrolments (default: awaiting review), oldest first, with their age."""
     require_staff(request)
+    if filters.status is not None and filters.status not in PaymentStatus.values:
+        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
     return selectors.payment_queue(status=filters.status)
 
 
-_PAYMENT_ACTION = {200: PaymentOut, **errors(409, 413)}
+_PAYMENT_ACTION = {200: StaffPaymentOut, **errors(409, 413)}
 
 
 @staff_router.post("/staff/payment-enrolments/{payment_id}/approve", response=_PAYMENT_ACTION)

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict
 
 from devcenter.partners.schemas import DecisionOut, LabelOut, StepOut
+from devcenter.registrations import clock
 from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
 from devcenter.registrations.selectors import (
     QueueEntry,
@@ -204,6 +205,36 @@ class PaymentOut(Schema):
     @staticmethod
     def resolve_registration(enrolment: PaymentEnrolment) -> str:
         return enrolment.registration.public_id
+
+
+class StaffPaymentOut(PaymentOut):
+    """A payment enrolment in the staff queue: the app, its partner and how long it waited."""
+
+    partner: str
+    partner_name: str
+    service: str
+    app_name: str
+    age_seconds: int
+
+    @staticmethod
+    def resolve_partner(enrolment: PaymentEnrolment) -> str:
+        return enrolment.registration.partner.public_id
+
+    @staticmethod
+    def resolve_partner_name(enrolment: PaymentEnrolment) -> str:
+        return enrolment.registration.partner.registration_name
+
+    @staticmethod
+    def resolve_service(enrolment: PaymentEnrolment) -> str:
+        return enrolment.registration.service
+
+    @staticmethod
+    def resolve_app_name(enrolment: PaymentEnrolment) -> str:
+        return enrolment.registration.name
+
+    @staticmethod
+    def resolve_age_seconds(enrolment: PaymentEnrolment) -> int:
+        return int((clock.now() - enrolment.submitted_at).total_seconds())
 
 
 class UserCountIn(Schema):
