@@ -62,3 +62,57 @@ def test_one_of_two_concurrent_decisions_wins(dev, certified_partner, platform_k
         "registration.rejected", app
     )
     assert [e.new["status"] for e in decided] == [status]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_partners_racing_for_a_community_s_last_place(developer, certified_partner):
+    """A community serves three apps; two partners' creations race for the fourth (last)
+    place (different partners: no partner lock serialises them): one wins, the other is
+    refused `community_full`, and the community serves exactly four."""
+    from devcenter.registrations.services import registration_create
+    from tests.registrations.factories import (
+        new_community,
+        partner_of_type,
+        platform_user,
+        valid_fields,
+    )
+
+    community = new_community()
+    fields = {**valid_fields("app_pc"), "support_community_id": community}
+    other_owner = platform_user()
+    other = partner_of_type("corporate_certified", other_owner)
+    for _ in range(3):
+        registration_create(
+            partner_id=certified_partner.public_id,
+            service="app_pc",
+            name="アプリ",
+            fields=fields,
+            by=developer,
+        )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def create(partner_id, user):
+        try:
+            barrier.wait()
+            registration_create(
+                partner_id=partner_id, service="app_pc", name="アプリ", fields=fields, by=user
+            )
+            outcomes.append("ok")
+        except DomainError as error:
+            outcomes.append(error.code)
+        finally:
+            close_old_connections()
+
+    threads = [
+        threading.Thread(target=create, args=(certified_partner.public_id, developer)),
+        threading.Thread(target=create, args=(other.public_id, other_owner)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["community_full", "ok"]
+    assert Registration.objects.filter(support_community_id=community).count() == 4

@@ -95,6 +95,8 @@ def registration_access(
     if lock:
         partner = partner_lock(public_id=registration.partner.public_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.deleted_at is not None:  # deleted while we waited for the lock
+            raise not_found()
         registration.partner = partner
     role = registration_role(registration=registration, viewer=viewer, as_staff=as_staff)
     capabilities = partner_capabilities(

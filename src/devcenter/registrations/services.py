@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.partners.capabilities import partner_capabilities
@@ -58,6 +58,7 @@ NAME_MAX = 100
 REASON_MAX = 2000
 SCREENSHOT = "screenshot"  # the one image kind a registration holds several of
 # Policy fields kept in their own columns (queried or constrained); the rest go to `fields`.
+_COMMUNITY_LOCK = 0x5245_4743  # "REGC": the advisory-lock class of support communities
 COLUMNS = frozenset({"description", "contact_email", "support_community_id", "redirect_uris"})
 
 
@@ -184,7 +185,17 @@ def _own_registration(
 
 
 def _check_community(registration: Registration, community_id: str) -> None:
-    """Refuse a support community that already serves the policy's maximum of registrations."""
+    """Refuse a support community that already serves the policy's maximum of registrations.
+
+    Registrations of different partners may name one community: on PostgreSQL an advisory lock
+    per community serialises the count and the write (row locks cannot lock rows not yet
+    written); SQLite transactions are IMMEDIATE, so writers queue already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_COMMUNITY_LOCK, community_id]
+            )
     serving = list(
         Registration.objects.select_for_update()
         .filter(support_community_id=community_id, deleted_at__isnull=True)
