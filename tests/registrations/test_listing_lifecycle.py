@@ -39,6 +39,9 @@ def test_request_then_publish(dev, staff, app):
 
     queue = staff.get("/staff/registrations")
     assert [item["id"] for item in queue.json()] == [app]
+    detail = staff.get(f"/staff/registrations/{app}")
+    assert (detail.status_code, detail.json()["user_count"]) == (200, 10)
+    assert dev.get(f"/staff/registrations/{app}").status_code == 403
 
     published = staff.post(f"/staff/registrations/{app}/publish")
     assert published.status_code == 200

@@ -362,6 +362,17 @@ def staff_listing_queue(
     return [ListingQueueItemOut.from_entry(entry) for entry in entries]
 
 
+@staff_router.get(
+    "/staff/registrations/{registration_id}", response={200: RegistrationOut, **errors()}
+)
+def staff_registration_detail(request: HttpRequest, registration_id: str) -> Registration:
+    """Return one registration as staff review it (any partner's)."""
+    reviewer = require_staff(request)
+    return selectors.registration_access(
+        public_id=registration_id, viewer=reviewer, operation=READ, as_staff=True
+    ).registration
+
+
 _STAFF_ACTION = {200: RegistrationOut, **errors(409, 413)}
 
 
