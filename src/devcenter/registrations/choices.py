@@ -7,8 +7,6 @@ test keeps the two lists equal); the rules about them are the policy's.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,36 +39,3 @@ class PaymentStatus(models.TextChoices):
 
 # The policy's role of someone granted rights on one registration (no membership).
 OPERATOR_ROLE = "operator"
-
-
-class RegistrationEvent(StrEnum):
-    """Audit event types of this app (passed to `audit_record` as strings)."""
-
-    CREATED = "registration.created"
-    UPDATED = "registration.updated"
-    DELETED = "registration.deleted"
-    IMAGE_ADDED = "registration.image_added"
-    CONTACT_EMAIL_CONFIRMED = "registration.contact_email_confirmed"
-    USER_COUNT_REPORTED = "registration.user_count_reported"
-    LISTING_REQUESTED = "registration.listing_requested"
-    PUBLISHED = "registration.published"
-    REJECTED = "registration.rejected"
-    SUSPENDED = "registration.suspended"
-    RESTORED = "registration.restored"
-    CREDENTIALS_ISSUED = "registration.credentials_issued"
-    CREDENTIALS_ROTATED = "registration.credentials_rotated"
-    CREDENTIALS_REVOKED = "registration.credentials_revoked"
-    OPERATOR_GRANTED = "operator.granted"
-    OPERATOR_CONFIRMED = "operator.confirmed"
-    OPERATOR_REVOKED = "operator.revoked"
-    PAYMENT_SUBMITTED = "payment.submitted"
-    PAYMENT_APPROVED = "payment.approved"
-    PAYMENT_REJECTED = "payment.rejected"
-
-
-class AuditTargetName(StrEnum):
-    """The audit `target_type` strings of this app, in one place (audit's AuditTarget later)."""
-
-    REGISTRATION = "registration"
-    OPERATOR = "operator"
-    PAYMENT_ENROLMENT = "payment_enrolment"

@@ -14,8 +14,9 @@ import logging
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
+from devcenter.audit.choices import AuditEventType
 from devcenter.policy import Decision, default_policy
-from devcenter.registrations.choices import RegistrationEvent, RegistrationStatus
+from devcenter.registrations.choices import RegistrationStatus
 from devcenter.registrations.models import Registration
 from devcenter.registrations.services import registration_audit, registration_snapshot
 
@@ -63,7 +64,7 @@ def _suspend(registration: Registration, decision: Decision, actor: str) -> None
     registration.save(update_fields=["status", "restore_status", "suspended_reason", "updated_at"])
     registration_audit(
         registration,
-        RegistrationEvent.SUSPENDED,
+        AuditEventType.REGISTRATION_SUSPENDED,
         actor,
         old=old,
         new={
@@ -83,7 +84,7 @@ def _restore(registration: Registration, actor: str) -> None:
     registration.save(update_fields=["status", "restore_status", "suspended_reason", "updated_at"])
     registration_audit(
         registration,
-        RegistrationEvent.RESTORED,
+        AuditEventType.REGISTRATION_RESTORED,
         actor,
         old=old,
         new=registration_snapshot(registration),

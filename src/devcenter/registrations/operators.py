@@ -13,10 +13,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.partners.selectors import is_platform_user
 from devcenter.registrations import clock, links
-from devcenter.registrations.choices import AuditTargetName, OperatorStatus, RegistrationEvent
+from devcenter.registrations.choices import OperatorStatus
 from devcenter.registrations.errors import RegistrationErrorCode as Code
 from devcenter.registrations.errors import conflict, invalid, registration_error
 from devcenter.registrations.models import Operator
@@ -27,11 +28,11 @@ from devcenter.users import ActingUser
 OPERATORS = "registration.operators"  # the policy's operation
 
 
-def _audit(operator: Operator, event: RegistrationEvent, actor: str, **new: Any) -> None:
+def _audit(operator: Operator, event: AuditEventType, actor: str, **new: Any) -> None:
     audit_record(
         event_type=str(event),
         actor=actor,
-        target_type=AuditTargetName.OPERATOR,
+        target_type=AuditTarget.OPERATOR,
         target_id=operator.registration.public_id,
         partner=operator.registration.partner.public_id,
         new={"user": operator.user_id, "status": operator.status, **new},
@@ -78,7 +79,7 @@ def operator_grant(*, registration_id: str, email: str, by: ActingUser) -> Opera
         nonce=links.new_nonce(),
         invited_at=clock.now(),
     )
-    _audit(operator, RegistrationEvent.OPERATOR_GRANTED, actor_of(by))
+    _audit(operator, AuditEventType.OPERATOR_GRANTED, actor_of(by))
     token = links.link_token(links.OPERATOR_LINK, operator.pk, operator.nonce)
     address, name = user.email, registration.name
     hours = settings.DEVCENTER_REGISTRATION_LINK_HOURS
@@ -111,7 +112,7 @@ def operator_confirm(*, token: str, user: ActingUser) -> Operator:
     operator.confirmed_at = clock.now()
     operator.nonce = ""
     operator.save(update_fields=["status", "confirmed_at", "nonce"])
-    _audit(operator, RegistrationEvent.OPERATOR_CONFIRMED, actor_of(user))
+    _audit(operator, AuditEventType.OPERATOR_CONFIRMED, actor_of(user))
     return operator
 
 
@@ -135,5 +136,5 @@ def operator_revoke(*, registration_id: str, user_id: int, by: ActingUser) -> Op
     operator.revoked_at = clock.now()
     operator.nonce = ""
     operator.save(update_fields=["status", "revoked_at", "nonce"])
-    _audit(operator, RegistrationEvent.OPERATOR_REVOKED, actor_of(by))
+    _audit(operator, AuditEventType.OPERATOR_REVOKED, actor_of(by))
     return operator

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import NotFoundError
 from devcenter.partners.selectors import partner_lock
@@ -14,9 +15,7 @@ from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 from devcenter.registrations import clock
 from devcenter.registrations.choices import (
-    AuditTargetName,
     PaymentStatus,
-    RegistrationEvent,
     RegistrationStatus,
 )
 from devcenter.registrations.errors import RegistrationErrorCode as Code
@@ -36,11 +35,11 @@ PLAN_MAX = 20000
 REASON_MAX = 2000
 
 
-def _audit(enrolment: PaymentEnrolment, event: RegistrationEvent, actor: str, **new: str) -> None:
+def _audit(enrolment: PaymentEnrolment, event: AuditEventType, actor: str, **new: str) -> None:
     audit_record(
         event_type=str(event),
         actor=actor,
-        target_type=AuditTargetName.PAYMENT_ENROLMENT,
+        target_type=AuditTarget.PAYMENT_ENROLMENT,
         target_id=enrolment.public_id,
         partner=enrolment.registration.partner.public_id,
         new={"registration": enrolment.registration.public_id, "status": enrolment.status, **new},
@@ -81,7 +80,7 @@ def payment_enrol(*, registration_id: str, business_plan: str, by: ActingUser) -
         submitted_by=by,
         submitted_at=clock.now(),
     )
-    _audit(enrolment, RegistrationEvent.PAYMENT_SUBMITTED, actor_of(by))
+    _audit(enrolment, AuditEventType.PAYMENT_SUBMITTED, actor_of(by))
     return enrolment
 
 
@@ -113,7 +112,7 @@ def payment_approve(*, payment_id: str, reviewer: ActingUser) -> PaymentEnrolmen
     enrolment.reviewer = reviewer
     enrolment.decided_at = clock.now()
     enrolment.save(update_fields=["status", "reviewer", "decided_at"])
-    _audit(enrolment, RegistrationEvent.PAYMENT_APPROVED, actor_of(reviewer))
+    _audit(enrolment, AuditEventType.PAYMENT_APPROVED, actor_of(reviewer))
     return enrolment
 
 
@@ -132,5 +131,5 @@ def payment_reject(
     enrolment.decided_at = clock.now()
     enrolment.reason_ja, enrolment.reason_en = reasons["reason_ja"], reasons["reason_en"]
     enrolment.save(update_fields=["status", "reviewer", "decided_at", "reason_ja", "reason_en"])
-    _audit(enrolment, RegistrationEvent.PAYMENT_REJECTED, actor_of(reviewer), **reasons)
+    _audit(enrolment, AuditEventType.PAYMENT_REJECTED, actor_of(reviewer), **reasons)
     return enrolment

@@ -19,6 +19,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.selectors import partner_lock_for
@@ -27,9 +28,7 @@ from devcenter.policy.registrable import MIN_USERS, NO_CREDENTIALS, Registrable
 from devcenter.public_ids import new_public_id
 from devcenter.registrations import clock, links
 from devcenter.registrations.choices import (
-    AuditTargetName,
     CredentialKind,
-    RegistrationEvent,
     RegistrationStatus,
 )
 from devcenter.registrations.credentials import (
@@ -79,7 +78,7 @@ def registration_snapshot(registration: Registration) -> dict[str, Any]:
 
 def registration_audit(
     registration: Registration,
-    event: RegistrationEvent,
+    event: AuditEventType,
     actor: str,
     *,
     old: dict[str, Any] | None = None,
@@ -89,7 +88,7 @@ def registration_audit(
     audit_record(
         event_type=str(event),
         actor=actor,
-        target_type=AuditTargetName.REGISTRATION,
+        target_type=AuditTarget.REGISTRATION,
         target_id=registration.public_id,
         partner=registration.partner.public_id,
         old=old,
@@ -142,7 +141,7 @@ def registration_create(
     registration.save()
     registration_audit(
         registration,
-        RegistrationEvent.CREATED,
+        AuditEventType.REGISTRATION_CREATED,
         actor_of(by),
         new={**registration_snapshot(registration), "fields": sorted(cleaned)},
     )
@@ -244,7 +243,7 @@ def registration_update(
     registration.save()
     registration_audit(
         registration,
-        RegistrationEvent.UPDATED,
+        AuditEventType.REGISTRATION_UPDATED,
         actor_of(by),
         old=old,
         new={**registration_snapshot(registration), "fields": sorted(cleaned)},
@@ -266,7 +265,7 @@ def registration_delete(*, registration_id: str, by: ActingUser) -> Registration
         credential_revoke(credential)
         registration_audit(
             registration,
-            RegistrationEvent.CREDENTIALS_REVOKED,
+            AuditEventType.REGISTRATION_CREDENTIALS_REVOKED,
             actor_of(by),
             new={"client_id": credential.client_id, "reason": "deleted"},
         )
@@ -274,7 +273,7 @@ def registration_delete(*, registration_id: str, by: ActingUser) -> Registration
     registration.save(update_fields=["deleted_at", "updated_at"])
     registration_audit(
         registration,
-        RegistrationEvent.DELETED,
+        AuditEventType.REGISTRATION_DELETED,
         actor_of(by),
         old=registration_snapshot(registration),
         new={"deleted": True, "credentials_revoked": credential is not None},
@@ -307,7 +306,7 @@ def contact_email_confirm(*, token: str) -> Registration:
     registration.save(update_fields=["contact_email_confirmed_at", "contact_email_nonce"])
     registration_audit(
         registration,
-        RegistrationEvent.CONTACT_EMAIL_CONFIRMED,
+        AuditEventType.REGISTRATION_CONTACT_EMAIL_CONFIRMED,
         f"email:{registration.contact_email}",
         new={"contact_email_confirmed": True},
     )
@@ -367,7 +366,7 @@ def _image_store(
     image.save()
     registration_audit(
         registration,
-        RegistrationEvent.IMAGE_ADDED,
+        AuditEventType.REGISTRATION_IMAGE_ADDED,
         actor_of(by),
         new={"kind": kind, "sha256": checked.sha256, "content_type": checked.content_type},
     )
@@ -417,7 +416,7 @@ def credentials_issue(*, registration_id: str, by: ActingUser) -> Issued:
     secret = credential_issue(registration, CredentialKind(entry.credentials))
     registration_audit(
         registration,
-        RegistrationEvent.CREDENTIALS_ISSUED,
+        AuditEventType.REGISTRATION_CREDENTIALS_ISSUED,
         actor_of(by),
         new={"client_id": secret.client_id, "kind": entry.credentials},
     )
@@ -442,7 +441,7 @@ def credentials_rotate(*, registration_id: str, by: ActingUser) -> Issued:
     secret = credential_rotate(credential)
     registration_audit(
         registration,
-        RegistrationEvent.CREDENTIALS_ROTATED,
+        AuditEventType.REGISTRATION_CREDENTIALS_ROTATED,
         actor_of(by),
         old={"client_id": old_id},
         new={
@@ -512,7 +511,7 @@ def listing_request(*, registration_id: str, by: ActingUser) -> Registration:
     registration.save(update_fields=["status", "listing_requested_at", "updated_at"])
     registration_audit(
         registration,
-        RegistrationEvent.LISTING_REQUESTED,
+        AuditEventType.REGISTRATION_LISTING_REQUESTED,
         actor_of(by),
         old={"status": old},
         new={"status": registration.status},
@@ -554,7 +553,7 @@ def listing_publish(*, registration_id: str, reviewer: ActingUser) -> Registrati
     registration.save()
     registration_audit(
         registration,
-        RegistrationEvent.PUBLISHED,
+        AuditEventType.REGISTRATION_PUBLISHED,
         actor_of(reviewer),
         old={"status": old},
         new={"status": registration.status},
@@ -583,7 +582,7 @@ def listing_reject(
     registration.save()
     registration_audit(
         registration,
-        RegistrationEvent.REJECTED,
+        AuditEventType.REGISTRATION_REJECTED,
         actor_of(reviewer),
         old={"status": old},
         new={"status": registration.status, **reasons},
@@ -611,7 +610,7 @@ def user_count_report(*, registration_id: str, count: int, actor: str) -> Regist
     registration.save(update_fields=["user_count", "user_count_reported_at", "updated_at"])
     registration_audit(
         registration,
-        RegistrationEvent.USER_COUNT_REPORTED,
+        AuditEventType.REGISTRATION_USER_COUNT_REPORTED,
         actor,
         old={"user_count": old},
         new={"user_count": count},
