@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security.http import HttpBearer
 
-from devcenter.api_support.auth import Caller, require_staff, user_of
+from devcenter.api_support.auth import Caller, staff_auth, staff_of, user_of
 from devcenter.api_support.errors import (
     ApiErrorCode,
     UnauthorizedError,
@@ -50,7 +50,7 @@ from devcenter.registrations.schemas import (
 )
 
 router = Router(tags=["registrations"])
-staff_router = Router(tags=["staff"])
+staff_router = Router(tags=["staff"], auth=staff_auth())
 READ = "registration.read"
 
 
@@ -354,7 +354,7 @@ def staff_listing_queue(
     request: HttpRequest, filters: Query[QueueFilterIn]
 ) -> list[ListingQueueItemOut]:
     """Return listing requests (default: awaiting review), oldest request first, with age."""
-    require_staff(request)
+    staff_of(request)
     statuses = default_policy().registrations.statuses
     if filters.status is not None and filters.status not in statuses:
         raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
@@ -367,7 +367,7 @@ def staff_listing_queue(
 )
 def staff_registration_detail(request: HttpRequest, registration_id: str) -> Registration:
     """Return one registration as staff review it (any partner's)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return selectors.registration_access(
         public_id=registration_id, viewer=reviewer, operation=READ, as_staff=True
     ).registration
@@ -380,7 +380,7 @@ _STAFF_ACTION = {200: RegistrationOut, **errors(409, 413)}
 @idempotent
 def staff_listing_publish(request: HttpRequest, registration_id: str) -> Registration:
     """Publish a registration whose listing was requested (staff with TOTP)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.listing_publish(registration_id=registration_id, reviewer=reviewer)
 
 
@@ -390,7 +390,7 @@ def staff_listing_reject(
     request: HttpRequest, registration_id: str, payload: RejectIn
 ) -> Registration:
     """Reject a listing request, with the reason in Japanese and English."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return services.listing_reject(
         registration_id=registration_id,
         reviewer=reviewer,
@@ -404,7 +404,7 @@ def staff_payment_queue(
     request: HttpRequest, filters: Query[QueueFilterIn]
 ) -> QuerySet[PaymentEnrolment]:
     """Return payment enrolments (default: awaiting review), oldest first, with their age."""
-    require_staff(request)
+    staff_of(request)
     if filters.status is not None and filters.status not in PaymentStatus.values:
         raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
     return selectors.payment_queue(status=filters.status)
@@ -417,7 +417,7 @@ _PAYMENT_ACTION = {200: StaffPaymentOut, **errors(409, 413)}
 @idempotent
 def staff_payment_approve(request: HttpRequest, payment_id: str) -> PaymentEnrolment:
     """Approve an app's business plan: its payment is enabled (staff with TOTP)."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return payments.payment_approve(payment_id=payment_id, reviewer=reviewer)
 
 
@@ -427,7 +427,7 @@ def staff_payment_reject(
     request: HttpRequest, payment_id: str, payload: RejectIn
 ) -> PaymentEnrolment:
     """Reject an app's business plan, with the reason in Japanese and English."""
-    reviewer = require_staff(request)
+    reviewer = staff_of(request)
     return payments.payment_reject(
         payment_id=payment_id,
         reviewer=reviewer,
