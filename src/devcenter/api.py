@@ -18,6 +18,8 @@ from devcenter.api_support.errors import install_error_handlers
 from devcenter.audit.api import router as audit_router
 from devcenter.partners.api import router as partners_router
 from devcenter.partners.api import staff_router as partners_staff_router
+from devcenter.registrations.api import router as registrations_router
+from devcenter.registrations.api import staff_router as registrations_staff_router
 from devcenter.reviews.api import router as reviews_router
 from devcenter.reviews.api import staff_router as reviews_staff_router
 
@@ -46,3 +48,5 @@ api.add_router("/", reviews_router)
 api.add_router("/", reviews_staff_router)
 api.add_router("/", audit_router)
 api.add_router("/", partners_staff_router)
+api.add_router("/", registrations_router)
+api.add_router("/", registrations_staff_router)

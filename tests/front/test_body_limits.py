@@ -22,6 +22,7 @@ ROUTES = [
     ("upload", "POST", "/api/v1/applications", BEARER),
     ("upload", "POST", "/api/v1/partners/ptn_x/applications", BEARER),
     ("upload", "POST", "/api/v1/applications/apl_x/resubmit", BEARER),
+    ("upload", "POST", "/api/v1/registrations/reg_x/images", BEARER),
     ("upload", "POST", "/partners/new/certification/", {"cookie": "sessionid=abc"}),
     ("upload", "POST", "/partners/ptn_x/certification/", {"cookie": "sessionid=abc"}),
     ("upload", "POST", "/partners/ptn_x/certification/apl_x/resubmit/", {"cookie": "sessionid=a"}),

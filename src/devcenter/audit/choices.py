@@ -53,6 +53,71 @@ class AuditEventType(models.TextChoices):
     APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
     PERSONA_CREATED = "persona.created", _("Test persona created")  # devcenter personas create
     PERSONA_DELETED = "persona.deleted", _("Test persona deleted")  # and its partner with it
+    REGISTRATION_CREATED = (
+        "registration.created",
+        _("Service registered"),
+    )  # a registration of a service (reg_)
+    REGISTRATION_UPDATED = (
+        "registration.updated",
+        _("Registration edited"),
+    )  # name or fields changed
+    REGISTRATION_DELETED = (
+        "registration.deleted",
+        _("Registration deleted"),
+    )  # kept, credentials revoked
+    REGISTRATION_IMAGE_ADDED = (
+        "registration.image_added",
+        _("Registration image added"),
+    )  # logo, icon or screenshot
+    REGISTRATION_CONTACT_EMAIL_CONFIRMED = (
+        "registration.contact_email_confirmed",
+        _("Contact e-mail confirmed"),
+    )  # by the e-mailed link
+    REGISTRATION_USER_COUNT_REPORTED = (
+        "registration.user_count_reported",
+        _("User count reported"),
+    )  # by a platform service
+    REGISTRATION_LISTING_REQUESTED = (
+        "registration.listing_requested",
+        _("Listing requested"),
+    )  # awaits staff review
+    REGISTRATION_PUBLISHED = (
+        "registration.published",
+        _("Registration published"),
+    )  # listed by staff
+    REGISTRATION_REJECTED = "registration.rejected", _("Listing rejected")  # with a reason in ja/en
+    REGISTRATION_SUSPENDED = (
+        "registration.suspended",
+        _("Registration suspended"),
+    )  # its partner lost the service
+    REGISTRATION_RESTORED = (
+        "registration.restored",
+        _("Registration restored"),
+    )  # the service came back
+    REGISTRATION_CREDENTIALS_ISSUED = (
+        "registration.credentials_issued",
+        _("Credentials issued"),
+    )  # the key, never the secret
+    REGISTRATION_CREDENTIALS_ROTATED = (
+        "registration.credentials_rotated",
+        _("Credentials rotated"),
+    )  # the old secret keeps a grace period
+    REGISTRATION_CREDENTIALS_REVOKED = (
+        "registration.credentials_revoked",
+        _("Credentials revoked"),
+    )  # at once
+    OPERATOR_GRANTED = "operator.granted", _("Operator invited")  # an owner invites a user
+    OPERATOR_CONFIRMED = (
+        "operator.confirmed",
+        _("Operator confirmed"),
+    )  # the user confirmed the link
+    OPERATOR_REVOKED = "operator.revoked", _("Operator revoked")  # by an owner
+    PAYMENT_SUBMITTED = "payment.submitted", _("Payment enrolment submitted")  # a business plan
+    PAYMENT_APPROVED = (
+        "payment.approved",
+        _("Payment enrolment approved"),
+    )  # the app's payment is enabled
+    PAYMENT_REJECTED = "payment.rejected", _("Payment enrolment rejected")  # with a reason in ja/en
 
 
 class AuditTarget(models.TextChoices):
@@ -65,3 +130,6 @@ class AuditTarget(models.TextChoices):
     APPLICATION = "application", _("Certification application")  # its apl_ id
     DOCUMENT = "document", _("Document")  # target_id: the document's doc_ id
     APIKEY = "apikey", _("API key")  # target_id: the key's name; concerns no partner
+    REGISTRATION = "registration", _("Registration")  # target_id: the registration's reg_ id
+    OPERATOR = "operator", _("Operator")  # target_id: the registration's reg_ id
+    PAYMENT_ENROLMENT = "payment_enrolment", _("Payment enrolment")  # its pay_ id

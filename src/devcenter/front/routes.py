@@ -22,12 +22,14 @@ class RouteClass(StrEnum):
 
 _DECISIONS = frozenset({"/api/v1/decisions", "/api/v1/_bench/bare"})
 _API_PREFIX = "/api/v1/"
-# The routes that take the certification documents (multipart): API and portal.
+# The routes that take files (multipart): certification documents (API and portal) and
+# registration images.
 _UPLOADS = re.compile(
     r"^/(?:"
     r"api/v1/applications"
     r"|api/v1/partners/[^/]+/applications"
     r"|api/v1/applications/[^/]+/resubmit"
+    r"|api/v1/registrations/[^/]+/images"  # logos, icons, screenshots (DEVCENTER_IMAGE_MAX_BYTES)
     r"|partners/new/certification/"
     r"|partners/[^/]+/certification/"
     r"|partners/[^/]+/certification/[^/]+/resubmit/"

@@ -9,6 +9,7 @@ from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import audit_change
 from devcenter.errors import ConflictError
 from devcenter.partners.facts import DerivedFacts, FactSubject
+from devcenter.partners.hooks import partner_changed
 from devcenter.partners.models import Partner, PartnerStatus
 from devcenter.policy import Decision, default_policy
 
@@ -60,3 +61,4 @@ def partner_type_set(partner: Partner, to_type: str, *, actor: str, reason: str)
         partner=partner.public_id,
         note={"reason": reason},
     )
+    partner_changed(partner, actor)

@@ -27,6 +27,7 @@ from devcenter.partners.choices import STAFF_ROLE
 from devcenter.partners.corporate_number import validate_corporate_number
 from devcenter.partners.errors import PartnerErrorCode, partner_error
 from devcenter.partners.facts import is_platform_user
+from devcenter.partners.hooks import partner_changed
 from devcenter.partners.models import (
     MemberRole,
     Membership,
@@ -279,6 +280,7 @@ def _set_status(partner: Partner, status: str, *, event: str, actor: str, reason
         partner=partner.public_id,
         note={"reason": reason},
     )
+    partner_changed(partner, actor)
 
 
 def _check_staff_operation(partner: Partner, operation: str) -> None:

@@ -66,6 +66,7 @@ class Policy:
         self.operations = tuple(o.code for o in source.operations)
         self.facts = tuple(f.code for f in source.facts)
         self.partner_state = PartnerState(self)
+        self.registrations = source.registrations
 
     # -- the four questions -------------------------------------------------------------
 
@@ -514,4 +515,5 @@ def _describe(policy: Policy) -> dict[str, Any]:
             }
             for r in source.action_rules
         ],
+        "registrations": source.registrations.describe(),
     }

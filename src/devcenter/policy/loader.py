@@ -17,6 +17,8 @@ from typing import Any
 
 from devcenter.policy.errors import PolicyFileError
 from devcenter.policy.model import Label
+from devcenter.policy.registrable import SECTIONS as REGISTRATION_SECTIONS
+from devcenter.policy.registrable import RegistrationRules, load_registration_rules
 
 NONE_CODE = "none"
 PARTNER_KINDS = ("corporate", "individual")
@@ -84,6 +86,7 @@ TOP_LEVEL = frozenset(
         "messages",
         "invariants",
         "tests",
+        *REGISTRATION_SECTIONS,
     }
 )
 
@@ -218,6 +221,7 @@ class PolicySource:
     attributes: Mapping[str, tuple[str, ...]]
     action_rules: tuple[ActionRule, ...]
     messages: Mapping[str, Mapping[str, Label]]
+    registrations: RegistrationRules
     # Checked by devcenter.policy.checks over the whole request space, not here.
     invariants: tuple[Mapping[str, Any], ...] = ()
     tests: tuple[Mapping[str, Any], ...] = ()
@@ -360,6 +364,7 @@ def load_policy_source(text: str) -> PolicySource:
         messages=_messages(r, doc),
         invariants=tuple(r.table(t, "invariants") for t in doc.get("invariants", [])),
         tests=tuple(r.table(t, "tests") for t in doc.get("tests", [])),
+        registrations=load_registration_rules(r, doc, services),
     )
     _check_codes_have_messages(r, source)
     return source

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "devcenter.partners",
     "devcenter.accounts",
     "devcenter.reviews",
+    "devcenter.registrations",
     "devcenter.staff",
     "devcenter.demo",
     "devcenter.personas",  # `devcenter personas`: test partners for platform services
@@ -173,6 +174,15 @@ DEVCENTER_BODY_LIMITS = {
     "upload": 2 * DEVCENTER_DOCUMENT_MAX_BYTES + 1 * _MIB,  # two documents and the form
     "default": 2_621_440,  # pages, log-in, the admin: Django's DATA_UPLOAD_MAX_MEMORY_SIZE
 }
+
+# ---------------------------------------------------------------- service registrations
+# A rotated secret keeps working this long; deleting a registration revokes at once.
+DEVCENTER_CREDENTIAL_GRACE_HOURS = int(os.environ.get("DEVCENTER_CREDENTIAL_GRACE_HOURS", "24"))
+# Users an app needs (reported by the platform) before it may ask for listing.
+DEVCENTER_LISTING_MIN_USERS = int(os.environ.get("DEVCENTER_LISTING_MIN_USERS", "10"))
+# Operator and contact e-mail confirmation links stay valid this long.
+DEVCENTER_REGISTRATION_LINK_HOURS = int(os.environ.get("DEVCENTER_REGISTRATION_LINK_HOURS", "24"))
+DEVCENTER_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # ---------------------------------------------------------------- database
 # The embedded default is a SQLite file under var/; DATABASE_URL selects PostgreSQL.

@@ -1,0 +1,135 @@
+"""Payment program enrolment of an app: a business plan submitted, reviewed by staff, approved
+before the app's payment is enabled (§8). Who may enrol is the policy's: the partner must be
+allowed the enrolment's service (`payment_program`: certified corporations only).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import actor_of, audit_record
+from devcenter.errors import NotFoundError
+from devcenter.partners.selectors import partner_lock
+from devcenter.policy import default_policy
+from devcenter.public_ids import new_public_id
+from devcenter.registrations import clock
+from devcenter.registrations.choices import (
+    PaymentStatus,
+    RegistrationStatus,
+)
+from devcenter.registrations.errors import RegistrationErrorCode as Code
+from devcenter.registrations.errors import (
+    ServiceRefusedError,
+    conflict,
+    invalid,
+    registration_error,
+)
+from devcenter.registrations.models import PaymentEnrolment
+from devcenter.registrations.selectors import registration_access
+from devcenter.reviews.services import require_reviewer
+from devcenter.users import ActingUser
+
+PAYMENT = "registration.payment"  # the policy's operation
+PLAN_MAX = 20000
+REASON_MAX = 2000
+
+
+def _audit(enrolment: PaymentEnrolment, event: AuditEventType, actor: str, **new: str) -> None:
+    audit_record(
+        event_type=str(event),
+        actor=actor,
+        target_type=AuditTarget.PAYMENT_ENROLMENT,
+        target_id=enrolment.public_id,
+        partner=enrolment.registration.partner.public_id,
+        new={"registration": enrolment.registration.public_id, "status": enrolment.status, **new},
+    )
+
+
+@transaction.atomic
+def payment_enrol(*, registration_id: str, business_plan: str, by: ActingUser) -> PaymentEnrolment:
+    """Submit the app's business plan (企画申請) for staff review (owners).
+
+    Refuses `payment_not_applicable` (the service has no enrolment), the policy's decision on
+    the enrolment's service (`requires_certification`, … with its unlock paths),
+    `registration_suspended` and `payment_already_open` (409); an empty plan (422).
+    """
+    plan = (business_plan or "").strip()
+    if not plan or len(plan) > PLAN_MAX:
+        raise invalid(Code.INVALID_FIELD, "business_plan")
+    access = registration_access(public_id=registration_id, viewer=by, operation=PAYMENT, lock=True)
+    registration = access.registration
+    enrolments = default_policy().registrations.of(registration.service).enrolments
+    if not enrolments:
+        raise conflict(Code.PAYMENT_NOT_APPLICABLE)
+    for service in enrolments:
+        decision = access.capabilities.service(service)
+        if not decision.allowed:
+            raise ServiceRefusedError(decision)
+    if registration.status == RegistrationStatus.SUSPENDED:
+        raise conflict(Code.REGISTRATION_SUSPENDED)
+    if PaymentEnrolment.objects.filter(
+        registration=registration, status=PaymentStatus.SUBMITTED
+    ).exists():
+        raise conflict(Code.PAYMENT_ALREADY_OPEN)
+    enrolment = PaymentEnrolment.objects.create(
+        public_id=new_public_id("pay"),
+        registration=registration,
+        status=PaymentStatus.SUBMITTED,
+        business_plan=plan,
+        submitted_by=by,
+        submitted_at=clock.now(),
+    )
+    _audit(enrolment, AuditEventType.PAYMENT_SUBMITTED, actor_of(by))
+    return enrolment
+
+
+def _lock_submitted(payment_id: str, reviewer: ActingUser) -> PaymentEnrolment:
+    require_reviewer(reviewer)
+    found = (
+        PaymentEnrolment.objects.select_related("registration__partner")
+        .filter(public_id=payment_id)
+        .first()
+    )
+    if found is None:
+        raise registration_error(NotFoundError, Code.PAYMENT_NOT_FOUND)
+    partner_lock(public_id=found.registration.partner.public_id)  # partner first, as everywhere
+    enrolment = (
+        PaymentEnrolment.objects.select_for_update()
+        .select_related("registration__partner")
+        .get(pk=found.pk)
+    )
+    if enrolment.status != PaymentStatus.SUBMITTED:
+        raise conflict(Code.PAYMENT_NOT_SUBMITTED)
+    return enrolment
+
+
+@transaction.atomic
+def payment_approve(*, payment_id: str, reviewer: ActingUser) -> PaymentEnrolment:
+    """Approve the business plan: the app's payment is enabled (staff with TOTP)."""
+    enrolment = _lock_submitted(payment_id, reviewer)
+    enrolment.status = PaymentStatus.APPROVED
+    enrolment.reviewer = reviewer
+    enrolment.decided_at = clock.now()
+    enrolment.save(update_fields=["status", "reviewer", "decided_at"])
+    _audit(enrolment, AuditEventType.PAYMENT_APPROVED, actor_of(reviewer))
+    return enrolment
+
+
+@transaction.atomic
+def payment_reject(
+    *, payment_id: str, reviewer: ActingUser, reason_ja: str, reason_en: str
+) -> PaymentEnrolment:
+    """Reject the business plan with a reason in Japanese and English (staff with TOTP)."""
+    reasons = {"reason_ja": (reason_ja or "").strip(), "reason_en": (reason_en or "").strip()}
+    for field, text in reasons.items():
+        if not text or len(text) > REASON_MAX:
+            raise invalid(Code.INVALID_FIELD, field)
+    enrolment = _lock_submitted(payment_id, reviewer)
+    enrolment.status = PaymentStatus.REJECTED
+    enrolment.reviewer = reviewer
+    enrolment.decided_at = clock.now()
+    enrolment.reason_ja, enrolment.reason_en = reasons["reason_ja"], reasons["reason_en"]
+    enrolment.save(update_fields=["status", "reviewer", "decided_at", "reason_ja", "reason_en"])
+    _audit(enrolment, AuditEventType.PAYMENT_REJECTED, actor_of(reviewer), **reasons)
+    return enrolment
