@@ -66,6 +66,7 @@ class Policy:
         self.operations = tuple(o.code for o in source.operations)
         self.facts = tuple(f.code for f in source.facts)
         self.partner_state = PartnerState(self)
+        self.graph_api_scopes = {s.code: s.label for s in source.graph_api_scopes}
 
     # -- the four questions -------------------------------------------------------------
 
@@ -513,5 +514,8 @@ def _describe(policy: Policy) -> dict[str, Any]:
                 "reason": r.reason.as_dict(),
             }
             for r in source.action_rules
+        ],
+        "graph_api_scopes": [
+            {"code": s.code, "label": s.label.as_dict()} for s in source.graph_api_scopes
         ],
     }

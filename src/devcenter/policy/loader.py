@@ -17,6 +17,7 @@ from typing import Any
 
 from devcenter.policy.errors import PolicyFileError
 from devcenter.policy.model import Label
+from devcenter.policy.scopes import GraphApiScope, read_graph_api_scopes
 
 NONE_CODE = "none"
 PARTNER_KINDS = ("corporate", "individual")
@@ -84,6 +85,7 @@ TOP_LEVEL = frozenset(
         "messages",
         "invariants",
         "tests",
+        "graph_api_scopes",
     }
 )
 
@@ -221,6 +223,7 @@ class PolicySource:
     # Checked by devcenter.policy.checks over the whole request space, not here.
     invariants: tuple[Mapping[str, Any], ...] = ()
     tests: tuple[Mapping[str, Any], ...] = ()
+    graph_api_scopes: tuple[GraphApiScope, ...] = ()
 
 
 class _Reader:
@@ -360,6 +363,7 @@ def load_policy_source(text: str) -> PolicySource:
         messages=_messages(r, doc),
         invariants=tuple(r.table(t, "invariants") for t in doc.get("invariants", [])),
         tests=tuple(r.table(t, "tests") for t in doc.get("tests", [])),
+        graph_api_scopes=read_graph_api_scopes(r, doc),
     )
     _check_codes_have_messages(r, source)
     return source
