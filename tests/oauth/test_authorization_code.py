@@ -232,3 +232,21 @@ def test_a_public_client_exchanges_with_pkce_alone(user_client, db):
     )
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "loopback", ["http://127.0.0.1/cb", "http://[::1]/cb", "http://localhost:8765/cb"]
+)
+def test_a_native_client_is_sent_back_to_its_http_loopback_uri(user_client, loopback):
+    native = oauth_client_create(
+        registration_id="reg_native", name="Native", redirect_uris=[loopback], confidential=False
+    )
+    _, challenge = pkce_pair()
+    page = user_client.get(authorize_url(native.client_id, challenge, redirect_uri=loopback))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+
+    answer = user_client.post("/oauth/authorize", data | {"allow": "true"})
+
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(loopback + "?")
+    assert "code=" in answer["Location"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.views import AuthorizationView, TokenView
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
@@ -22,6 +23,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
+from devcenter.oauth.redirect_uris import LOOPBACK_HOSTS
 from devcenter.oauth.scopes import scope_labels
 from devcenter.oauth.selectors import token_introspection
 
@@ -49,6 +51,13 @@ class ConsentView(AuthorizationView):  # type: ignore[misc]  # DOT ships no type
     """`GET /oauth/authorize` (login required): the consent page; its POST allows or denies."""
 
     template_name = "oauth/consent.html"
+
+    def redirect(self, redirect_to: str, application: Any) -> HttpResponse:
+        """Redirect to https, or to http on a loopback host (RFC 8252 §7.3): the only http
+        URIs the services register; oauthlib has already matched the URI exactly."""
+        parts = urlsplit(redirect_to)
+        schemes = ["https", "http"] if parts.hostname in LOOPBACK_HOSTS else ["https"]
+        return OAuth2ResponseRedirect(redirect_to, schemes)
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         context = {**context, **self._page_context(context)}
