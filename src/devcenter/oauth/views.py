@@ -57,7 +57,8 @@ class ConsentView(AuthorizationView):  # type: ignore[misc]  # DOT ships no type
         URIs the services register; oauthlib has already matched the URI exactly."""
         parts = urlsplit(redirect_to)
         schemes = ["https", "http"] if parts.hostname in LOOPBACK_HOSTS else ["https"]
-        return OAuth2ResponseRedirect(redirect_to, schemes)
+        response: HttpResponse = OAuth2ResponseRedirect(redirect_to, schemes)
+        return response
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         context = {**context, **self._page_context(context)}
