@@ -133,3 +133,12 @@ class IntrospectView(OAuthLibMixin, View):  # type: ignore[misc]  # DOT ships no
         if core.server.request_validator.authenticate_client(oauth_request):
             return True, str(oauth_request.client.client_id)
         return False, None
+
+
+@csrf_exempt
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: a Django view through the same middleware, doing nothing.
+
+    Mounted only with `DEVCENTER_BENCH_BARE=1` (bench/oauth.py), like the decision plane's.
+    """
+    return JsonResponse({"active": False})
