@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Required, TypedDict
 
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
@@ -12,7 +12,18 @@ from oauth2_provider.models import get_access_token_model
 from devcenter.oauth.hooks import client_usable
 from devcenter.oauth.models import ClientRegistration, PreviousSecret
 
-INACTIVE: dict[str, Any] = {"active": False}
+
+class Introspection(TypedDict, total=False):
+    """An RFC 7662 answer; an inactive token's answer says nothing but `active`."""
+
+    active: Required[bool]
+    token_type: str
+    scope: str
+    client_id: str
+    exp: int
+    iat: int
+    sub: str  # the user's id, or the client's id for a client-credentials token
+    registration: str  # the registration (reg_…) the client was issued for
 
 
 def previous_secret_matches(client_id: str, secret: str) -> bool:
@@ -32,7 +43,7 @@ def client_registration_id(client_id: str) -> str | None:
     )
 
 
-def token_introspection(*, token: str, client_id: str | None = None) -> dict[str, Any]:
+def token_introspection(*, token: str, client_id: str | None = None) -> Introspection:
     """Return the RFC 7662 answer about the access token `token`.
 
     Active only while the token exists (not revoked), has not expired and its client is
@@ -47,21 +58,21 @@ def token_introspection(*, token: str, client_id: str | None = None) -> dict[str
         .first()
     )
     if found is None or found.application is None or found.is_expired():
-        return INACTIVE
+        return Introspection(active=False)
     client = found.application
     if (client_id is not None and client.client_id != client_id) or not client_usable(
         client.client_id
     ):
-        return INACTIVE
-    answer: dict[str, Any] = {
-        "active": True,
-        "token_type": "Bearer",
-        "scope": found.scope,
-        "client_id": client.client_id,
-        "exp": int(found.expires.timestamp()),
-        "iat": int(found.created.timestamp()),
-        "sub": str(found.user_id) if found.user_id is not None else client.client_id,
-    }
+        return Introspection(active=False)
+    answer = Introspection(
+        active=True,
+        token_type="Bearer",  # noqa: S106 (a token type, not a secret)
+        scope=found.scope,
+        client_id=client.client_id,
+        exp=int(found.expires.timestamp()),
+        iat=int(found.created.timestamp()),
+        sub=str(found.user_id) if found.user_id is not None else client.client_id,
+    )
     registration = getattr(client, "devcenter_registration", None)
     if registration is not None:
         answer["registration"] = registration.registration_id

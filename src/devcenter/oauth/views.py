@@ -119,7 +119,7 @@ class IntrospectView(OAuthLibMixin, View):  # type: ignore[misc]  # DOT ships no
         token = request.POST.get("token")
         if not token:
             return JsonResponse({"error": "invalid_request"}, status=400)
-        return JsonResponse(token_introspection(token=token, client_id=client_id))
+        return JsonResponse(dict(token_introspection(token=token, client_id=client_id)))
 
     def _caller(self, request: HttpRequest) -> tuple[bool, str | None]:
         """Return (authenticated, client_id); a decisions key has no client_id."""
@@ -141,4 +141,4 @@ def bench_bare(request: HttpRequest) -> HttpResponse:
 
     Mounted only with `DEVCENTER_BENCH_BARE=1` (bench/oauth.py), like the decision plane's.
     """
-    return JsonResponse({"active": False})
+    return JsonResponse({"bare": True})
