@@ -165,3 +165,17 @@ def test_revoke_deletes_the_client_and_every_token_at_once(client, credentials):
     assert (event.event_type, event.target_id) == ("oauth_client.revoked", credentials.client_id)
     with pytest.raises(NotFoundError):
         oauth_client_revoke(client_id=credentials.client_id)
+
+
+def test_the_caller_may_name_who_acts_and_for_which_partner_in_the_audit_row(db):
+    from devcenter.oauth.services import Acting
+
+    issued = oauth_client_create(
+        registration_id="reg_x",
+        name="X",
+        redirect_uris=[],
+        acting=Acting(actor="user:7", partner="ptn_abc"),
+    )
+
+    event = last_event()
+    assert (event.actor, event.partner, event.target_id) == ("user:7", "ptn_abc", issued.client_id)

@@ -53,6 +53,19 @@ class AuditEventType(models.TextChoices):
     APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
     PERSONA_CREATED = "persona.created", _("Test persona created")  # devcenter personas create
     PERSONA_DELETED = "persona.deleted", _("Test persona deleted")  # and its partner with it
+    OAUTH_CLIENT_CREATED = (
+        "oauth_client.created",
+        _("OAuth client created"),
+    )  # a Graph API client of a registration; never its secret
+    OAUTH_CLIENT_UPDATED = "oauth_client.updated", _("OAuth client updated")  # name, redirect URIs
+    OAUTH_CLIENT_SECRET_ROTATED = (
+        "oauth_client.secret_rotated",
+        _("OAuth client secret rotated"),
+    )  # the previous secret works until its grace period ends
+    OAUTH_CLIENT_REVOKED = (
+        "oauth_client.revoked",
+        _("OAuth client revoked"),
+    )  # deleted: its codes and tokens stop at once
 
 
 class AuditTarget(models.TextChoices):
@@ -65,3 +78,4 @@ class AuditTarget(models.TextChoices):
     APPLICATION = "application", _("Certification application")  # its apl_ id
     DOCUMENT = "document", _("Document")  # target_id: the document's doc_ id
     APIKEY = "apikey", _("API key")  # target_id: the key's name; concerns no partner
+    OAUTH_CLIENT = "oauth_client", _("OAuth client")  # target_id: the client_id

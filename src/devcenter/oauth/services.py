@@ -15,18 +15,18 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AbstractApplication, get_application_model
 
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import SYSTEM, audit_record
 from devcenter.errors import ConflictError, InvalidError
 from devcenter.oauth.errors import OAuthErrorCode, client_not_found, oauth_error
 from devcenter.oauth.models import ClientRegistration, PreviousSecret
 from devcenter.oauth.redirect_uris import checked_redirect_uris
 
-# Audit vocabulary of this app (the audit app's enums may adopt them as they are).
-AUDIT_TARGET = "oauth_client"  # target_id: the client_id
-CLIENT_CREATED = "oauth_client.created"
-CLIENT_UPDATED = "oauth_client.updated"
-CLIENT_SECRET_ROTATED = "oauth_client.secret_rotated"  # noqa: S105 (an event name)
-CLIENT_REVOKED = "oauth_client.revoked"
+AUDIT_TARGET = AuditTarget.OAUTH_CLIENT  # target_id: the client_id
+CLIENT_CREATED = AuditEventType.OAUTH_CLIENT_CREATED
+CLIENT_UPDATED = AuditEventType.OAUTH_CLIENT_UPDATED
+CLIENT_SECRET_ROTATED = AuditEventType.OAUTH_CLIENT_SECRET_ROTATED
+CLIENT_REVOKED = AuditEventType.OAUTH_CLIENT_REVOKED
 NAME_MAX_LENGTH = 255
 
 
@@ -52,13 +52,24 @@ def _locked_client(client_id: str) -> AbstractApplication:
     return client
 
 
-def _audit(event: str, client_id: str, actor: str, new: dict[str, object] | None) -> None:
+@dataclass(frozen=True)
+class Acting:
+    """Who acts and for which partner, as the audit row records them (callers may say)."""
+
+    actor: str = SYSTEM
+    partner: str | None = None  # the partner's public id; oauth itself does not know it
+
+
+def _audit(
+    event: AuditEventType, client_id: str, by: Acting | None, new: dict[str, object] | None
+) -> None:
+    by = by or Acting()
     audit_record(
         event_type=event,
-        actor=actor,
+        actor=by.actor,
         target_type=AUDIT_TARGET,
         target_id=client_id,
-        partner="",  # the registration names the partner; it is in `new`
+        partner=by.partner,
         new=new,
     )
 
@@ -70,7 +81,7 @@ def oauth_client_create(
     name: str,
     redirect_uris: list[str],
     confidential: bool = True,
-    actor: str = SYSTEM,
+    acting: Acting | None = None,
 ) -> IssuedCredentials:
     """Create the OAuth client of a registration and return its credentials, shown once.
 
@@ -93,7 +104,7 @@ def oauth_client_create(
     )
     ClientRegistration.objects.create(application=client, registration_id=registration_id)
     new = {"registration": registration_id, "name": name, "redirect_uris": uris}
-    _audit(CLIENT_CREATED, client.client_id, actor, new | {"confidential": confidential})
+    _audit(CLIENT_CREATED, client.client_id, acting, new | {"confidential": confidential})
     return IssuedCredentials(
         client_id=client.client_id, client_secret=secret if confidential else ""
     )
@@ -101,7 +112,11 @@ def oauth_client_create(
 
 @transaction.atomic
 def oauth_client_update(
-    *, client_id: str, name: str, redirect_uris: list[str], actor: str = SYSTEM
+    *,
+    client_id: str,
+    name: str,
+    redirect_uris: list[str],
+    acting: Acting | None = None,
 ) -> None:
     """Rename the client and replace its redirect URIs (checked as at creation)."""
     client = _locked_client(client_id)
@@ -111,7 +126,7 @@ def oauth_client_update(
     client.name = name
     client.redirect_uris = " ".join(uris)
     client.save(update_fields=["name", "redirect_uris", "updated"])
-    _audit(CLIENT_UPDATED, client_id, actor, {"name": name, "redirect_uris": uris})
+    _audit(CLIENT_UPDATED, client_id, acting, {"name": name, "redirect_uris": uris})
 
 
 def credential_grace() -> timedelta:
@@ -120,7 +135,11 @@ def credential_grace() -> timedelta:
 
 
 @transaction.atomic
-def oauth_client_rotate(*, client_id: str, actor: str = SYSTEM) -> IssuedCredentials:
+def oauth_client_rotate(
+    *,
+    client_id: str,
+    acting: Acting | None = None,
+) -> IssuedCredentials:
     """Issue a new secret, shown once; the previous one keeps working for the grace period.
 
     Only the secret just replaced is kept: rotating twice ends the older secret's grace at once.
@@ -136,13 +155,17 @@ def oauth_client_rotate(*, client_id: str, actor: str = SYSTEM) -> IssuedCredent
     secret = generate_client_secret()
     client.client_secret = secret
     client.save(update_fields=["client_secret", "updated"])
-    _audit(CLIENT_SECRET_ROTATED, client_id, actor, {"previous_until": expires_at.isoformat()})
+    _audit(CLIENT_SECRET_ROTATED, client_id, acting, {"previous_until": expires_at.isoformat()})
     return IssuedCredentials(client_id=client_id, client_secret=secret)
 
 
 @transaction.atomic
-def oauth_client_revoke(*, client_id: str, actor: str = SYSTEM) -> None:
+def oauth_client_revoke(
+    *,
+    client_id: str,
+    acting: Acting | None = None,
+) -> None:
     """Delete the client: its codes, access and refresh tokens and secrets stop at once."""
     client = _locked_client(client_id)
     client.delete()  # DOT's grants and tokens, and this app's rows, cascade
-    _audit(CLIENT_REVOKED, client_id, actor, None)
+    _audit(CLIENT_REVOKED, client_id, acting, None)
