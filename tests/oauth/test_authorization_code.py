@@ -250,3 +250,15 @@ def test_a_native_client_is_sent_back_to_its_http_loopback_uri(user_client, loop
     assert answer.status_code == 302
     assert answer["Location"].startswith(loopback + "?")
     assert "code=" in answer["Location"]
+
+
+def test_the_consent_page_lets_its_form_redirect_to_the_registered_uri_and_nowhere_else(
+    user_client, credentials
+):
+    _, challenge = pkce_pair()
+
+    page = user_client.get(authorize_url(credentials.client_id, challenge))
+
+    policy = page["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", REDIRECT_URI]

@@ -63,6 +63,12 @@ class ConsentView(AuthorizationView):  # type: ignore[misc]  # DOT ships no type
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         context = {**context, **self._page_context(context)}
         response: HttpResponse = super().render_to_response(context, **kwargs)
+        if context.get("error") is None and context.get("redirect_uri"):
+            # The consent form's answer redirects to the client, and browsers hold a form's
+            # redirects to `form-action` too: allow this request's (verified) redirect URI.
+            parts = urlsplit(context["redirect_uri"])
+            target = f"{parts.scheme}://{parts.netloc}{parts.path}"
+            response._csp_update = {"form-action": [target]}  # type: ignore[attr-defined]
         return response
 
     def _page_context(self, context: dict[str, Any]) -> dict[str, Any]:
