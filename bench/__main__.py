@@ -11,6 +11,7 @@ from dataclasses import replace
 from types import FrameType
 
 from bench import batch, inprocess, registry, single, writes
+from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
 from bench.server import running_server
@@ -39,7 +40,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="abcdw",
-        help="which benchmarks to run (letters of abcdw; d: registry, w: writes)",
+        help="which benchmarks to run (letters of abcdw; d: registry, w: writes), or oauth",
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -73,6 +74,8 @@ def run(options: argparse.Namespace) -> list[Check]:
     idle_seconds = 0.2 if options.quick else 1.0
     policy = default_policy()
     checks: list[Check] = []
+    if options.only == "oauth":  # a word, not letters: the OAuth server's bench alone
+        return oauth_bench.run(options.quick)
     if "a" in options.only:
         print(describe_idle("(a)", idle_seconds))
         checks += inprocess.run(policy, sizes["a"])

@@ -14,6 +14,7 @@ from devcenter.api_support.errors import json_not_found
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("oauth/", include("devcenter.oauth.urls")),  # the OAuth 2.0 server (devcenter.oauth)
     path("api/v1/", api.urls),  # the registry JSON API (devcenter.api)
     # Any other path below it: a JSON 404 for every method (no session is used, so no CSRF).
     re_path(r"^api/v1/", csrf_exempt(json_not_found)),

@@ -118,6 +118,19 @@ class AuditEventType(models.TextChoices):
         _("Payment enrolment approved"),
     )  # the app's payment is enabled
     PAYMENT_REJECTED = "payment.rejected", _("Payment enrolment rejected")  # with a reason in ja/en
+    OAUTH_CLIENT_CREATED = (
+        "oauth_client.created",
+        _("OAuth client created"),
+    )  # a Graph API client of a registration; never its secret
+    OAUTH_CLIENT_UPDATED = "oauth_client.updated", _("OAuth client updated")  # name, redirect URIs
+    OAUTH_CLIENT_SECRET_ROTATED = (
+        "oauth_client.secret_rotated",
+        _("OAuth client secret rotated"),
+    )  # the previous secret works until its grace period ends
+    OAUTH_CLIENT_REVOKED = (
+        "oauth_client.revoked",
+        _("OAuth client revoked"),
+    )  # deleted: its codes and tokens stop at once
 
 
 class AuditTarget(models.TextChoices):
@@ -133,3 +146,4 @@ class AuditTarget(models.TextChoices):
     REGISTRATION = "registration", _("Registration")  # target_id: the registration's reg_ id
     OPERATOR = "operator", _("Operator")  # target_id: the registration's reg_ id
     PAYMENT_ENROLMENT = "payment_enrolment", _("Payment enrolment")  # its pay_ id
+    OAUTH_CLIENT = "oauth_client", _("OAuth client")  # target_id: the client_id

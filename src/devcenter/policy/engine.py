@@ -67,6 +67,7 @@ class Policy:
         self.facts = tuple(f.code for f in source.facts)
         self.partner_state = PartnerState(self)
         self.registrations = source.registrations
+        self.graph_api_scopes = {s.code: s.label for s in source.graph_api_scopes}
 
     # -- the four questions -------------------------------------------------------------
 
@@ -516,4 +517,7 @@ def _describe(policy: Policy) -> dict[str, Any]:
             for r in source.action_rules
         ],
         "registrations": source.registrations.describe(),
+        "graph_api_scopes": [
+            {"code": s.code, "label": s.label.as_dict()} for s in source.graph_api_scopes
+        ],
     }

@@ -19,6 +19,7 @@ from devcenter.policy.errors import PolicyFileError
 from devcenter.policy.model import Label
 from devcenter.policy.registrable import SECTIONS as REGISTRATION_SECTIONS
 from devcenter.policy.registrable import RegistrationRules, load_registration_rules
+from devcenter.policy.scopes import GraphApiScope, read_graph_api_scopes
 
 NONE_CODE = "none"
 PARTNER_KINDS = ("corporate", "individual")
@@ -87,6 +88,7 @@ TOP_LEVEL = frozenset(
         "invariants",
         "tests",
         *REGISTRATION_SECTIONS,
+        "graph_api_scopes",
     }
 )
 
@@ -225,6 +227,7 @@ class PolicySource:
     # Checked by devcenter.policy.checks over the whole request space, not here.
     invariants: tuple[Mapping[str, Any], ...] = ()
     tests: tuple[Mapping[str, Any], ...] = ()
+    graph_api_scopes: tuple[GraphApiScope, ...] = ()
 
 
 class _Reader:
@@ -365,6 +368,7 @@ def load_policy_source(text: str) -> PolicySource:
         invariants=tuple(r.table(t, "invariants") for t in doc.get("invariants", [])),
         tests=tuple(r.table(t, "tests") for t in doc.get("tests", [])),
         registrations=load_registration_rules(r, doc, services),
+        graph_api_scopes=read_graph_api_scopes(r, doc),
     )
     _check_codes_have_messages(r, source)
     return source

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/devcenter
@@ -177,12 +178,47 @@ DEVCENTER_BODY_LIMITS = {
 
 # ---------------------------------------------------------------- service registrations
 # A rotated secret keeps working this long; deleting a registration revokes at once.
-DEVCENTER_CREDENTIAL_GRACE_HOURS = int(os.environ.get("DEVCENTER_CREDENTIAL_GRACE_HOURS", "24"))
 # Users an app needs (reported by the platform) before it may ask for listing.
 DEVCENTER_LISTING_MIN_USERS = int(os.environ.get("DEVCENTER_LISTING_MIN_USERS", "10"))
 # Operator and contact e-mail confirmation links stay valid this long.
 DEVCENTER_REGISTRATION_LINK_HOURS = int(os.environ.get("DEVCENTER_REGISTRATION_LINK_HOURS", "24"))
 DEVCENTER_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+# ---------------------------------------------------------------- OAuth 2.0 for Graph API clients
+# django-oauth-toolkit runs the protocol (devcenter.oauth); scopes come from the policy file.
+INSTALLED_APPS += ["oauth2_provider", "devcenter.oauth"]
+DEVCENTER_OAUTH_CODE_SECONDS = int(os.environ.get("DEVCENTER_OAUTH_CODE_SECONDS", "180"))
+DEVCENTER_OAUTH_TOKEN_SECONDS = int(os.environ.get("DEVCENTER_OAUTH_TOKEN_SECONDS", "900"))
+# A rotated-out secret (OAuth clients, consumer keys) keeps working this long.
+DEVCENTER_CREDENTIAL_GRACE_HOURS = float(os.environ.get("DEVCENTER_CREDENTIAL_GRACE_HOURS", "24"))
+# DOT's own client model, named because its models are swappable (migrations refer to it).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "devcenter.oauth.server.GraphApiServer",
+    "OAUTH2_VALIDATOR_CLASS": "devcenter.oauth.validator.GraphApiValidator",
+    "SCOPES_BACKEND_CLASS": "devcenter.oauth.scopes.PolicyScopes",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": DEVCENTER_OAUTH_CODE_SECONDS,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": DEVCENTER_OAUTH_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed refresh token revokes its family
+    "PKCE_REQUIRED": True,  # S256 only: devcenter.oauth.server refuses any other method
+    "CLIENT_SECRET_HASHER": "client_secret_sha256",  # devcenter.oauth.hashers: why not PBKDF2
+    # https only; the consent view also lets http through to a loopback host (RFC 8252 §7.3),
+    # the only http URI the services register.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REQUEST_APPROVAL_PROMPT": "force",  # the user sees the consent page every time
+    # RFC 9700 (OAuth 2.0 Security BCP): every recommendation enforced.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only tokens' SHA-256 is stored
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "devcenter.oauth.hashers.ClientSecretHasher"]
 
 # ---------------------------------------------------------------- database
 # The embedded default is a SQLite file under var/; DATABASE_URL selects PostgreSQL.
