@@ -55,3 +55,37 @@ def test_every_integer_path_parameter_is_bounded_to_a_64_bit_key():
     for path, parameter in integer_parameters:
         assert parameter["schema"]["maximum"] == DB_ID_MAX, path
         assert parameter["schema"]["minimum"] == 1, path
+
+
+def test_a_string_id_with_a_nul_character_is_404(dev, general_partner):
+    """PostgreSQL cannot look up U+0000: the id names nothing, on every database."""
+    response = dev.get("/partners/ptn_%00x")
+
+    assert response.status_code == 404
+    assert error_code(response) == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/partners/individual", {"registration_name": "a\x00b"}, "registration_name"),
+        (
+            "/partners/corporate-general",
+            {
+                "registration_name": "Example",
+                "legal_name": "Example K.K.",
+                "corporate_number": "8000000000001",
+                "legal_entity_registered": True,
+                "contact_email": "a@example.com",
+                "head_office_address": "\x00",
+            },
+            "head_office_address",
+        ),
+    ],
+)
+def test_a_text_with_a_nul_character_is_422(dev, path, body, field):
+    response = dev.post(path, body)
+
+    assert response.status_code == 422
+    assert error_code(response) == "invalid_field"
+    assert response.json()["field"] == field

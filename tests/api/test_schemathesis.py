@@ -42,6 +42,10 @@ SEMANTIC_CODES = {
     "card_incorrect_cvc",
     "unsupported_document_type",  # bytes that are not a PDF, PNG or JPEG
     "document_empty",
+    "document_unreadable",  # starts like a PDF, PNG or JPEG and does not parse
+    "document_polyglot",
+    "document_too_complex",
+    "document_active_content",
 }
 
 

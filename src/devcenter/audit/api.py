@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from devcenter.api_support.auth import user_of
 from devcenter.api_support.openapi import errors
+from devcenter.api_support.params import PathText
 from devcenter.audit.models import AuditEvent
 from devcenter.audit.selectors import audit_trail
 from devcenter.partners.selectors import partner_for_user
@@ -32,7 +33,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/partners/{partner_id}/history", response={200: list[AuditEventOut], **errors()})
-def partner_history(request: HttpRequest, partner_id: str) -> QuerySet[AuditEvent]:
+def partner_history(request: HttpRequest, partner_id: PathText) -> QuerySet[AuditEvent]:
     """Return the partner's audit trail, oldest first (members and staff)."""
     partner = partner_for_user(user=user_of(request), public_id=partner_id)
     return audit_trail(partner=partner.public_id)

@@ -6,7 +6,7 @@ member gets the same 404 as a stranger (staff act on partners through `staff_rou
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from devcenter.api_support.auth import staff_auth, staff_of, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
-from devcenter.api_support.params import DbId
+from devcenter.api_support.params import DbId, MaxLen, NoNul, PathText
 from devcenter.audit.api import AuditEventOut
 from devcenter.audit.selectors import audit_trail
 from devcenter.audit.services import actor_of
@@ -68,7 +68,7 @@ def partner_list(request: HttpRequest) -> QuerySet[Partner]:
 
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **errors()})
-def partner_detail(request: HttpRequest, partner_id: str) -> Partner:
+def partner_detail(request: HttpRequest, partner_id: PathText) -> Partner:
     """Return one partner (members; anyone else gets 404)."""
     return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
 
@@ -81,7 +81,7 @@ class EntitlementsQuery(Schema):
 
 @router.get("/partners/{partner_id}/entitlements", response={200: EntitlementsOut, **errors(422)})
 def partner_entitlements(
-    request: HttpRequest, partner_id: str, query: Query[EntitlementsQuery]
+    request: HttpRequest, partner_id: PathText, query: Query[EntitlementsQuery]
 ) -> dict[str, Any]:
     """Return every service, account and operation with today's decision for the caller
     (the partner's status and facts, the caller's role) and the paths that unlock it.
@@ -111,20 +111,20 @@ def partner_entitlements(
 
 @router.post("/partners/{partner_id}/cards", response={201: CardOut, **errors(409, 413)})
 @idempotent
-def card_register(request: HttpRequest, partner_id: str, payload: CardIn) -> Status[Any]:
+def card_register(request: HttpRequest, partner_id: PathText, payload: CardIn) -> Status[Any]:
     """Register a card by its provider token (a verified card: `individual_card`)."""
     card = services.card_register(partner_id=partner_id, token=payload.token, by=user_of(request))
     return Status(201, card)
 
 
 @router.delete("/partners/{partner_id}/cards/{card_id}", response={200: CardOut, **errors(409)})
-def card_remove(request: HttpRequest, partner_id: str, card_id: str) -> Card:
+def card_remove(request: HttpRequest, partner_id: PathText, card_id: PathText) -> Card:
     """Remove the verified card; the partner moves back to `individual`."""
     return services.card_remove(partner_id=partner_id, card_id=card_id, by=user_of(request))
 
 
 @router.get("/partners/{partner_id}/members", response={200: list[MemberOut], **errors()})
-def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
+def member_list(request: HttpRequest, partner_id: PathText) -> QuerySet[Membership]:
     """List the partner's members, oldest first (members; anyone else gets 404)."""
     partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
     return selectors.partner_members(partner=partner)
@@ -132,7 +132,7 @@ def member_list(request: HttpRequest, partner_id: str) -> QuerySet[Membership]:
 
 @router.post("/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)})
 @idempotent
-def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Status[Any]:
+def member_add(request: HttpRequest, partner_id: PathText, payload: MemberIn) -> Status[Any]:
     """Add a platform user, found by e-mail, as an owner or developer (owners)."""
     membership = services.member_add(
         partner_id=partner_id, email=payload.email, role=payload.role, by=user_of(request)
@@ -141,7 +141,7 @@ def member_add(request: HttpRequest, partner_id: str, payload: MemberIn) -> Stat
 
 
 @router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})
-def member_remove(request: HttpRequest, partner_id: str, user_id: DbId) -> Status[None]:
+def member_remove(request: HttpRequest, partner_id: PathText, user_id: DbId) -> Status[None]:
     """Remove a member (owners; any member may leave); a partner keeps one owner."""
     services.member_remove(partner_id=partner_id, user_id=user_id, by=user_of(request))
     return Status(204, None)
@@ -157,7 +157,7 @@ staff_router = Router(tags=["staff"], auth=staff_auth())
 STAFF_SEARCH_LIMIT = 50
 
 
-def _partner(request: HttpRequest, partner_id: str, operation: str) -> Any:
+def _partner(request: HttpRequest, partner_id: PathText, operation: str) -> Any:
     """Return the partner if the policy lets staff perform `operation` on it (staff checked)."""
     capabilities = selectors.capabilities_for(
         public_id=partner_id, viewer=staff_of(request), operation=operation, as_staff=True
@@ -166,7 +166,7 @@ def _partner(request: HttpRequest, partner_id: str, operation: str) -> Any:
 
 
 class PartnerSearchIn(Schema):
-    q: str = ""
+    q: Annotated[str, NoNul, MaxLen(200)] = ""
 
 
 @staff_router.get("/staff/partners", response={200: list[PartnerOut], **errors()})
@@ -177,7 +177,7 @@ def staff_partner_search(request: HttpRequest, filters: Query[PartnerSearchIn]) 
 
 
 @staff_router.get("/staff/partners/{partner_id}", response={200: PartnerOut, **errors()})
-def staff_partner_detail(request: HttpRequest, partner_id: str) -> Any:
+def staff_partner_detail(request: HttpRequest, partner_id: PathText) -> Any:
     """Return any partner."""
     return _partner(request, partner_id, "partner.read")
 
@@ -185,7 +185,7 @@ def staff_partner_detail(request: HttpRequest, partner_id: str) -> Any:
 @staff_router.get(
     "/staff/partners/{partner_id}/members", response={200: list[MemberOut], **errors()}
 )
-def staff_member_list(request: HttpRequest, partner_id: str) -> QuerySet[Any]:
+def staff_member_list(request: HttpRequest, partner_id: PathText) -> QuerySet[Any]:
     """List a partner's members, oldest first."""
     return selectors.partner_members(partner=_partner(request, partner_id, "partner.read"))
 
@@ -193,7 +193,7 @@ def staff_member_list(request: HttpRequest, partner_id: str) -> QuerySet[Any]:
 @staff_router.get(
     "/staff/partners/{partner_id}/history", response={200: list[AuditEventOut], **errors()}
 )
-def staff_partner_history(request: HttpRequest, partner_id: str) -> QuerySet[Any]:
+def staff_partner_history(request: HttpRequest, partner_id: PathText) -> QuerySet[Any]:
     """Return a partner's audit trail, oldest first."""
     return audit_trail(partner=_partner(request, partner_id, "history.read").public_id)
 
@@ -202,7 +202,9 @@ def staff_partner_history(request: HttpRequest, partner_id: str) -> QuerySet[Any
     "/staff/partners/{partner_id}/suspend", response={200: PartnerOut, **errors(409, 413)}
 )
 @idempotent
-def staff_partner_suspend(request: HttpRequest, partner_id: str, payload: StaffReasonIn) -> Any:
+def staff_partner_suspend(
+    request: HttpRequest, partner_id: PathText, payload: StaffReasonIn
+) -> Any:
     """Suspend a partner (allowed nothing until restored), with the reason."""
     staff = staff_of(request)
     return services.partner_suspend(
@@ -214,7 +216,9 @@ def staff_partner_suspend(request: HttpRequest, partner_id: str, payload: StaffR
     "/staff/partners/{partner_id}/restore", response={200: PartnerOut, **errors(409, 413)}
 )
 @idempotent
-def staff_partner_restore(request: HttpRequest, partner_id: str, payload: StaffReasonIn) -> Any:
+def staff_partner_restore(
+    request: HttpRequest, partner_id: PathText, payload: StaffReasonIn
+) -> Any:
     """Lift a suspension, with the reason."""
     staff = staff_of(request)
     return services.partner_restore(
@@ -226,7 +230,9 @@ def staff_partner_restore(request: HttpRequest, partner_id: str, payload: StaffR
     "/staff/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)}
 )
 @idempotent
-def staff_member_add(request: HttpRequest, partner_id: str, payload: StaffMemberIn) -> Status[Any]:
+def staff_member_add(
+    request: HttpRequest, partner_id: PathText, payload: StaffMemberIn
+) -> Status[Any]:
     """Add a platform user, by e-mail, as an owner or developer (support), with the reason."""
     membership = services.member_add(
         partner_id=partner_id,
@@ -243,7 +249,7 @@ def staff_member_add(request: HttpRequest, partner_id: str, payload: StaffMember
     "/staff/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)}
 )
 def staff_member_remove(
-    request: HttpRequest, partner_id: str, user_id: DbId, payload: StaffReasonIn
+    request: HttpRequest, partner_id: PathText, user_id: DbId, payload: StaffReasonIn
 ) -> Status[None]:
     """Remove a member (support; the last owner stays), with the reason in the body."""
     services.member_remove(

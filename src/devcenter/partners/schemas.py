@@ -16,7 +16,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from devcenter.api_support.params import MaxLen, NotBlank, refused_as
+from devcenter.api_support.params import MaxLen, NoNul, NotBlank, refused_as
 from devcenter.errors import InvalidError
 from devcenter.partners.cards import TOKEN_MAX_LENGTH, looks_like_card_number
 from devcenter.partners.errors import PartnerErrorCode, partner_error
@@ -52,12 +52,12 @@ RegistrationName = Annotated[
 ]
 LegalName = Annotated[str, NotBlank, MaxLen(TEXT_MAX["legal_name"]), _invalid("legal_name")]
 RepresentativeName = Annotated[
-    str, MaxLen(TEXT_MAX["representative_name"]), _invalid("representative_name")
+    str, NoNul, MaxLen(TEXT_MAX["representative_name"]), _invalid("representative_name")
 ]
 HeadOfficeAddress = Annotated[
-    str, MaxLen(TEXT_MAX["head_office_address"]), _invalid("head_office_address")
+    str, NoNul, MaxLen(TEXT_MAX["head_office_address"]), _invalid("head_office_address")
 ]
-ContactPhone = Annotated[str, MaxLen(TEXT_MAX["contact_phone"]), _invalid("contact_phone")]
+ContactPhone = Annotated[str, NoNul, MaxLen(TEXT_MAX["contact_phone"]), _invalid("contact_phone")]
 CorporateNumber = Annotated[
     str,
     StringConstraints(pattern=CORPORATE_NUMBER_PATTERN),
@@ -102,18 +102,12 @@ CardToken = Annotated[
 class CorporateDetailsIn(Schema):
     """A corporation's details (general registration, or a direct certification application)."""
 
-    registration_name: Annotated[
-        str, NotBlank, MaxLen(TEXT_MAX["registration_name"]), _invalid("registration_name")
-    ]
-    legal_name: Annotated[str, NotBlank, MaxLen(TEXT_MAX["legal_name"]), _invalid("legal_name")]
+    registration_name: RegistrationName
+    legal_name: LegalName
     corporate_number: CorporateNumber
     legal_entity_registered: bool
-    representative_name: Annotated[
-        str, MaxLen(TEXT_MAX["representative_name"]), _invalid("representative_name")
-    ] = ""
-    head_office_address: Annotated[
-        str, MaxLen(TEXT_MAX["head_office_address"]), _invalid("head_office_address")
-    ] = ""
+    representative_name: RepresentativeName = ""
+    head_office_address: HeadOfficeAddress = ""
     contact_email: ContactEmail
     contact_phone: ContactPhone = ""
 
@@ -122,9 +116,7 @@ class CorporateDetailsIn(Schema):
 
 
 class IndividualIn(Schema):
-    registration_name: Annotated[
-        str, NotBlank, MaxLen(TEXT_MAX["registration_name"]), _invalid("registration_name")
-    ]
+    registration_name: RegistrationName
 
 
 class PartnerOut(Schema):
@@ -151,7 +143,7 @@ class PartnerOut(Schema):
 class MemberIn(Schema):
     """A platform user to add, by the e-mail of their account, and the role to give them."""
 
-    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX)]
+    email: Annotated[str, NoNul, StringConstraints(max_length=EMAIL_MAX)]
     role: Role
 
 

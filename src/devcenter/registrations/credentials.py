@@ -2,9 +2,8 @@
 
 Consumer keys and plugin check keys are kept here: the raw secret is returned once and only its
 SHA-256 is stored. A Graph API service is an OAuth 2.0 client of the authorization server
-(`devcenter.oauth`, django-oauth-toolkit): when that package is installed, its client is made,
-rotated and revoked there (`_graph_api_client_*`), and only the client id is kept here; until
-then the Graph API client falls back to a local consumer key like the apps'.
+(`devcenter.oauth`, django-oauth-toolkit): its client is made, rotated and revoked there
+(`_graph_api_client_*`), and only the client id is kept here.
 
 Every function runs inside the caller's transaction, on a locked registration.
 """
@@ -12,11 +11,9 @@ Every function runs inside the caller's transaction, on a locked registration.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib.util import find_spec
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +22,6 @@ from devcenter.registrations import clock
 from devcenter.registrations.choices import CredentialKind
 from devcenter.registrations.models import Credential, CredentialSecret, Registration
 
-OAUTH_SERVICES = "devcenter.oauth.services"
 _PREFIX = {
     CredentialKind.CONSUMER_KEY: "ck",
     CredentialKind.OAUTH_CLIENT: "gc",
@@ -46,11 +42,11 @@ def secret_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _oauth() -> Any | None:
-    """Return the OAuth server's services module once that package is installed, else None."""
-    if find_spec("devcenter.oauth") is None or find_spec(OAUTH_SERVICES) is None:
-        return None
-    return importlib.import_module(OAUTH_SERVICES)
+def _oauth() -> Any:
+    """Return the OAuth server's services (the authorization server of Graph API clients)."""
+    from devcenter.oauth import services
+
+    return services
 
 
 def _graph_api_client_create(registration: Registration) -> IssuedSecret | None:

@@ -9,9 +9,7 @@ nothing is deleted. Runs inside the partner change's transaction (the partners a
 
 from __future__ import annotations
 
-import importlib
 import logging
-from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
 from devcenter.audit.choices import AuditEventType
@@ -24,7 +22,6 @@ if TYPE_CHECKING:
     from devcenter.partners.models import Partner
 
 logger = logging.getLogger(__name__)
-OAUTH_HOOKS = "devcenter.oauth.hooks"
 
 
 def registrations_follow_partner(*, partner: Partner, actor: str) -> int:
@@ -97,11 +94,8 @@ def partner_changed(partner: Partner, actor: str) -> None:
 
 
 def register_oauth_client_check() -> None:
-    """Give the OAuth server the "is the registration behind this client usable?" check,
-    once `devcenter.oauth` is installed (a no-op before)."""
-    if find_spec("devcenter.oauth") is None or find_spec(OAUTH_HOOKS) is None:
-        return
+    """Give the OAuth server the "is the registration behind this client usable?" check."""
+    from devcenter.oauth import hooks
     from devcenter.registrations.selectors import registration_client_usable
 
-    hooks = importlib.import_module(OAUTH_HOOKS)
     hooks.register_client_usable(registration_client_usable)

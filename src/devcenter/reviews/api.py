@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from devcenter.api_support.auth import staff_auth, staff_of, user_of
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
+from devcenter.api_support.params import PathText
 from devcenter.partners.schemas import CorporateDetailsIn
 from devcenter.reviews import selectors, services
 from devcenter.reviews.documents import document_response
@@ -64,7 +65,7 @@ def application_submit_new(
 @idempotent
 def application_submit_upgrade(
     request: HttpRequest,
-    partner_id: str,
+    partner_id: PathText,
     registry_certificate: File[UploadedFile],
     application_form: File[UploadedFile],
 ) -> Status[Any]:
@@ -84,7 +85,7 @@ def application_submit_upgrade(
 @idempotent
 def application_resubmit(
     request: HttpRequest,
-    application_id: str,
+    application_id: PathText,
     registry_certificate: File[UploadedFile | None] = None,
     application_form: File[UploadedFile | None] = None,
 ) -> CertificationApplication:
@@ -101,13 +102,15 @@ def application_resubmit(
     "/applications/{application_id}/withdraw", response={200: ApplicationOut, **errors(409, 413)}
 )
 @idempotent
-def application_withdraw(request: HttpRequest, application_id: str) -> CertificationApplication:
+def application_withdraw(
+    request: HttpRequest, application_id: PathText
+) -> CertificationApplication:
     """Withdraw an open application (final)."""
     return services.application_withdraw(user=user_of(request), application_id=application_id)
 
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **errors()})
-def application_detail(request: HttpRequest, application_id: str) -> CertificationApplication:
+def application_detail(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Return an application with its documents' metadata (members)."""
     return selectors.application_for_user(user=user_of(request), application_id=application_id)
 
@@ -120,7 +123,7 @@ def application_detail(request: HttpRequest, application_id: str) -> Certificati
     },
     tags=["documents"],
 )
-def document_download(request: HttpRequest, document_id: str) -> FileResponse:
+def document_download(request: HttpRequest, document_id: PathText) -> FileResponse:
     """Stream a document (members of its partner; anyone else gets 404)."""
     document = selectors.document_for_user(user=user_of(request), document_id=document_id)
     return _document_response(document)
@@ -154,7 +157,9 @@ def staff_review_queue(request: HttpRequest, filters: Query[QueueFilterIn]) -> l
 @staff_router.get(
     "/staff/applications/{application_id}", response={200: StaffApplicationOut, **errors()}
 )
-def staff_application_detail(request: HttpRequest, application_id: str) -> CertificationApplication:
+def staff_application_detail(
+    request: HttpRequest, application_id: PathText
+) -> CertificationApplication:
     """Return an application with the review record, documents and their download links."""
     staff = staff_of(request)
     return selectors.application_for_user(user=staff, application_id=application_id, as_staff=True)
@@ -167,7 +172,7 @@ def staff_application_detail(request: HttpRequest, application_id: str) -> Certi
         "responses": {"200": {"description": "The document's bytes", "content": _DOCUMENT_CONTENT}}
     },
 )
-def staff_document_download(request: HttpRequest, document_id: str) -> FileResponse:
+def staff_document_download(request: HttpRequest, document_id: PathText) -> FileResponse:
     """Stream any document (staff)."""
     staff = staff_of(request)
     return _document_response(
@@ -180,7 +185,7 @@ _STAFF_ACTION = {200: StaffApplicationOut, **errors(409, 413)}
 
 @staff_router.post("/staff/applications/{application_id}/start-review", response=_STAFF_ACTION)
 @idempotent
-def staff_start_review(request: HttpRequest, application_id: str) -> CertificationApplication:
+def staff_start_review(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Take a submitted application into review (staff with TOTP)."""
     reviewer = staff_of(request)
     return services.application_start_review(application_id=application_id, reviewer=reviewer)
@@ -189,7 +194,7 @@ def staff_start_review(request: HttpRequest, application_id: str) -> Certificati
 @staff_router.post("/staff/applications/{application_id}/confirm-identity", response=_STAFF_ACTION)
 @idempotent
 def staff_confirm_identity(
-    request: HttpRequest, application_id: str, payload: NoteIn
+    request: HttpRequest, application_id: PathText, payload: NoteIn
 ) -> CertificationApplication:
     """Record the identity confirmation (the contact made with the applicant)."""
     reviewer = staff_of(request)
@@ -200,7 +205,7 @@ def staff_confirm_identity(
 
 @staff_router.post("/staff/applications/{application_id}/approve", response=_STAFF_ACTION)
 @idempotent
-def staff_approve(request: HttpRequest, application_id: str) -> CertificationApplication:
+def staff_approve(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Approve: the partner becomes corporate certified and gets its partner account."""
     reviewer = staff_of(request)
     return services.application_approve(application_id=application_id, reviewer=reviewer)
@@ -209,7 +214,7 @@ def staff_approve(request: HttpRequest, application_id: str) -> CertificationApp
 @staff_router.post("/staff/applications/{application_id}/reject", response=_STAFF_ACTION)
 @idempotent
 def staff_reject(
-    request: HttpRequest, application_id: str, payload: RejectIn
+    request: HttpRequest, application_id: PathText, payload: RejectIn
 ) -> CertificationApplication:
     """Reject, with the reason in Japanese and English."""
     reviewer = staff_of(request)
@@ -224,7 +229,7 @@ def staff_reject(
 @staff_router.post("/staff/applications/{application_id}/needs-info", response=_STAFF_ACTION)
 @idempotent
 def staff_request_info(
-    request: HttpRequest, application_id: str, payload: NoteIn
+    request: HttpRequest, application_id: PathText, payload: NoteIn
 ) -> CertificationApplication:
     """Ask the applicant for more information (what is missing)."""
     reviewer = staff_of(request)
