@@ -45,8 +45,11 @@ TYPES = ("corporate_certified", "corporate_general", "individual_card", "individ
 SERVICES = ("openid", "graph_api", "app_pc", "payment_program")
 PER_CALL = 10_000
 INSERT_BATCH = 10_000
+# One database per run (the process id in its name): two checkouts benchmarking at once on one
+# PostgreSQL must not drop each other's database.
 POSTGRES_URL = os.environ.get(
-    "DEVCENTER_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/devcenter_bench_registry"
+    "DEVCENTER_BENCH_POSTGRES",
+    f"postgres://postgres@127.0.0.1:5432/devcenter_bench_registry_{os.getpid()}",
 )
 CHILD_SECONDS = 1800.0
 CALL_TIMEOUT = 120.0
@@ -253,7 +256,10 @@ def registration_line(size: RegistrySize) -> str:
         return f"  registrations on PostgreSQL: skipped ({exc.__class__.__name__}: {exc})"
     try:
         with tempfile.TemporaryDirectory(prefix="devcenter-bench-pg-") as directory:
-            env = server_environment(Path(directory)) | {"DATABASE_URL": POSTGRES_URL}
+            env = server_environment(Path(directory)) | {
+                "DATABASE_URL": POSTGRES_URL,
+                "DEVCENTER_BENCH_POSTGRES": POSTGRES_URL,  # the children name the same one
+            }
             devcenter("migrate", "--noinput", env=env)
             one = child(env, "register", size.registrations, 1)
             four = child(env, "register", size.registrations, 4)
