@@ -32,4 +32,5 @@ def test_health_stays_liveness_only(anonymous):
 def test_decisions_carry_the_snapshot_age_header(client):
     reply = client.decide(GOOD)
     assert reply.status == 200
-    assert reply.headers["devcenter-snapshot-age"] == "0"
+    # Whole seconds since the snapshot was last known current (polled at most 0.2 s apart here)
+    assert 0 <= int(reply.headers["devcenter-snapshot-age"]) <= 2

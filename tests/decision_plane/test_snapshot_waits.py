@@ -59,7 +59,7 @@ def test_waiter_sees_a_write_made_meanwhile(server_snapshot):
     async def write_then_wait():
         waiting = asyncio.ensure_future(server_snapshot.reach(target))
         await asyncio.sleep(0.1)
-        await asyncio.to_thread(individual)  # the write the waiter asked for
+        await asyncio.to_thread(_register_individual)  # the write the waiter asked for
         return await waiting
 
     partner = corporate_general()
@@ -67,6 +67,16 @@ def test_waiter_sees_a_write_made_meanwhile(server_snapshot):
     assert asyncio.run(write_then_wait()) is True
     assert server_snapshot.sequence >= target
     assert server_snapshot.partner(partner.public_id) == ("corporate_general", "active")
+
+
+def _register_individual():
+    """Register an individual in this (worker) thread and close the thread's connection."""
+    from django.db import connection
+
+    try:
+        individual()
+    finally:
+        connection.close()
 
 
 def test_reload_swaps_new_maps_in(monkeypatch):

@@ -105,7 +105,7 @@ def test_database_lost_and_back(tmp_path, transactional_db):
                 assert time.monotonic() < deadline, "not ready 10 s after the database came back"
                 time.sleep(0.2)
             reply = decide(base, key, by_id)
-            assert reply.headers["devcenter-snapshot-age"] == "0"
+            assert int(reply.headers["devcenter-snapshot-age"]) <= 1  # polled every 0.2 s
             partners = httpx.get(f"{base}/api/v1/partners", headers={"authorization": "Bearer x"})
             assert partners.status_code == 401  # Django answers again (an unknown key)
     finally:

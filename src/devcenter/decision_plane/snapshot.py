@@ -199,6 +199,7 @@ class Snapshot:
             self._poller = None
         await asyncio.to_thread(self.stop_listening)
         await asyncio.to_thread(self.database.close)
+        self.database.keep_connection = False
 
     async def _poll_forever(self) -> None:
         """Keep the snapshot current (and its age honest) while no request comes."""
