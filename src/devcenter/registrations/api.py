@@ -20,6 +20,7 @@ from devcenter.api_support.errors import (
 from devcenter.api_support.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_PARAMETER
 from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
+from devcenter.api_support.params import DbId, PathText
 from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
 from devcenter.errors import ForbiddenError, InvalidError
@@ -256,7 +257,7 @@ def operator_grant(request: HttpRequest, registration_id: str, payload: Operator
 @router.delete(
     "/registrations/{registration_id}/operators/{user_id}", response={204: None, **errors(409)}
 )
-def operator_revoke(request: HttpRequest, registration_id: str, user_id: int) -> Status[None]:
+def operator_revoke(request: HttpRequest, registration_id: PathText, user_id: DbId) -> Status[None]:
     """Revoke an operator (owners)."""
     operators.operator_revoke(registration_id=registration_id, user_id=user_id, by=user_of(request))
     return Status(204, None)
