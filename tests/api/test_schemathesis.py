@@ -42,6 +42,21 @@ SEMANTIC_CODES = {
     "card_incorrect_cvc",
     "unsupported_document_type",  # bytes that are not a PDF, PNG or JPEG
     "document_empty",
+    # Registrations: a service's fields depend on `service` (the policy's [[registrable]]),
+    # names on the name rule, URLs on their scheme and host, images on their bytes, links on
+    # their signature.
+    "service_not_registrable",
+    "unknown_field",
+    "invalid_service_field",
+    "name_reserved",
+    "redirect_uri_invalid",
+    "redirect_uri_not_https",
+    "redirect_uri_fragment",
+    "page_not_found",
+    "not_an_image",
+    "image_too_large",
+    "image_kind_not_accepted",
+    "link_invalid",
 }
 
 
