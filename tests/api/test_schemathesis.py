@@ -46,6 +46,21 @@ SEMANTIC_CODES = {
     "document_polyglot",
     "document_too_complex",
     "document_active_content",
+    # Registrations: a service's fields depend on `service` (the policy's [[registrable]]),
+    # names on the name rule, URLs on their scheme and host, images on their bytes, links on
+    # their signature.
+    "service_not_registrable",
+    "unknown_field",
+    "invalid_service_field",
+    "name_reserved",
+    "redirect_uri_invalid",
+    "redirect_uri_not_https",
+    "redirect_uri_fragment",
+    "page_not_found",
+    "not_an_image",
+    "image_too_large",
+    "image_kind_not_accepted",
+    "link_invalid",
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from devcenter.policy import default_policy
-from devcenter.registrations.choices import RegistrationStatus
+from devcenter.registrations.choices import ImageKind, RegistrationStatus
 from devcenter.registrations.selectors import registration_snapshot_rows
 from tests.registrations.factories import valid_fields
 
@@ -66,3 +66,4 @@ def test_the_status_enum_mirrors_the_policy():
     assert sorted(RegistrationStatus.values) == sorted(rules.statuses)
     assert rules.initial_status == RegistrationStatus.IN_DEVELOPMENT
     assert rules.suspended_status == RegistrationStatus.SUSPENDED
+    assert list(ImageKind.values) == list(rules.image_kinds)

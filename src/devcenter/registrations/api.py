@@ -23,11 +23,11 @@ from devcenter.api_support.openapi import errors
 from devcenter.api_support.params import DbId, PathText
 from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
-from devcenter.errors import ForbiddenError, InvalidError
+from devcenter.errors import ForbiddenError
+from devcenter.partners.choices import PartnerStatus, PartnerType
 from devcenter.partners.selectors import partner_for_user
-from devcenter.policy import default_policy
 from devcenter.registrations import operators, payments, selectors, services
-from devcenter.registrations.choices import PaymentStatus
+from devcenter.registrations.choices import ImageKind, PaymentStatus, RegistrationStatus
 from devcenter.registrations.errors import ServiceRefusedError
 from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
 from devcenter.registrations.schemas import (
@@ -100,8 +100,8 @@ def registration_list(request: HttpRequest, partner_id: str) -> QuerySet[Registr
 
 
 class ImpactIn(Schema):
-    to: str | None = None
-    status: str | None = None
+    to: PartnerType | None = None
+    status: PartnerStatus | None = None
 
 
 @router.get("/partners/{partner_id}/registrations/impact", response={200: ImpactOut, **errors()})
@@ -110,19 +110,16 @@ def registration_impact(
 ) -> dict[str, Any]:
     """Show what moving the partner to type `to` (and/or status `status`) would suspend or
     restore, before it happens; nothing is written."""
-    policy = default_policy()
-    if filters.to is not None and filters.to not in policy.partner_types:
-        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="to")
-    if filters.status is not None and filters.status not in policy.statuses:
-        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
+    to_type = None if filters.to is None else str(filters.to.value)
+    to_status = None if filters.status is None else str(filters.status.value)
     rows = selectors.registration_impact(
-        partner_id=partner_id, viewer=user_of(request), to_type=filters.to, to_status=filters.status
+        partner_id=partner_id, viewer=user_of(request), to_type=to_type, to_status=to_status
     )
     partner = partner_for_user(user=user_of(request), public_id=partner_id)
     return {
         "partner": partner.public_id,
-        "partner_type": filters.to if filters.to is not None else partner.partner_type,
-        "status": filters.status if filters.status is not None else partner.status,
+        "partner_type": to_type if to_type is not None else partner.partner_type,
+        "status": to_status if to_status is not None else partner.status,
         "registrations": [
             {
                 "registration": row.registration.public_id,
@@ -169,11 +166,11 @@ def registration_delete(request: HttpRequest, registration_id: str) -> Registrat
 )
 @idempotent
 def registration_image_add(
-    request: HttpRequest, registration_id: str, kind: Form[str], file: File[UploadedFile]
+    request: HttpRequest, registration_id: str, kind: Form[ImageKind], file: File[UploadedFile]
 ) -> Registration:
     """Add a logo, icon or screenshot (multipart `kind`, `file`); it must decode as an image."""
     return services.image_add(
-        registration_id=registration_id, kind=kind, upload=file, by=user_of(request)
+        registration_id=registration_id, kind=str(kind.value), upload=file, by=user_of(request)
     )
 
 
@@ -347,7 +344,11 @@ def user_count_report(
 
 
 class QueueFilterIn(Schema):
-    status: str | None = None
+    status: RegistrationStatus | None = None
+
+
+class PaymentFilterIn(Schema):
+    status: PaymentStatus | None = None
 
 
 @staff_router.get("/staff/registrations", response={200: list[ListingQueueItemOut], **errors()})
@@ -356,10 +357,8 @@ def staff_listing_queue(
 ) -> list[ListingQueueItemOut]:
     """Return listing requests (default: awaiting review), oldest request first, with age."""
     staff_of(request)
-    statuses = default_policy().registrations.statuses
-    if filters.status is not None and filters.status not in statuses:
-        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
-    entries = selectors.listing_queue(status=filters.status)
+    status = None if filters.status is None else str(filters.status.value)
+    entries = selectors.listing_queue(status=status)
     return [ListingQueueItemOut.from_entry(entry) for entry in entries]
 
 
@@ -402,13 +401,12 @@ def staff_listing_reject(
 
 @staff_router.get("/staff/payment-enrolments", response={200: list[StaffPaymentOut], **errors()})
 def staff_payment_queue(
-    request: HttpRequest, filters: Query[QueueFilterIn]
+    request: HttpRequest, filters: Query[PaymentFilterIn]
 ) -> QuerySet[PaymentEnrolment]:
     """Return payment enrolments (default: awaiting review), oldest first, with their age."""
     staff_of(request)
-    if filters.status is not None and filters.status not in PaymentStatus.values:
-        raise api_error(InvalidError, ApiErrorCode.INVALID_FIELD, field="status")
-    return selectors.payment_queue(status=filters.status)
+    status = None if filters.status is None else str(filters.status.value)
+    return selectors.payment_queue(status=status)
 
 
 _PAYMENT_ACTION = {200: StaffPaymentOut, **errors(409, 413)}

@@ -19,6 +19,14 @@ class RegistrationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")  # the partner may not use the service now
 
 
+class ImageKind(models.TextChoices):
+    """The policy's `image_kinds` (a test keeps the two lists equal)."""
+
+    LOGO = "logo", _("Logo")
+    ICON = "icon", _("Icon")
+    SCREENSHOT = "screenshot", _("Screenshot")  # several per registration
+
+
 class CredentialKind(models.TextChoices):
     CONSUMER_KEY = "consumer_key", _("Consumer key and secret")  # apps, page apps
     OAUTH_CLIENT = "oauth_client", _("OAuth 2.0 client")  # Graph API services

@@ -19,7 +19,7 @@ class RegistrationErrorCode(StrEnum):
 
     REGISTRATION_NOT_FOUND = "registration_not_found"  # no such registration, or not yours
     SERVICE_NOT_REGISTRABLE = "service_not_registrable"  # openid, simplepost, unknown (422)
-    INVALID_FIELD = "invalid_field"  # missing, too long, wrong type; `field` names it (422)
+    INVALID_FIELD = "invalid_service_field"  # a service field missing or malformed (422)
     UNKNOWN_FIELD = "unknown_field"  # a field the service does not carry (422)
     NAME_RESERVED = "name_reserved"  # starts with mixi / ミクシィ in any case or width (422)
     REDIRECT_URI_INVALID = "redirect_uri_invalid"  # not an absolute URL with a host (422)

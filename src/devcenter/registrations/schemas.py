@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from devcenter.api_support.params import MaxLen, NotBlank
 from devcenter.partners.schemas import DecisionOut, LabelOut, StepOut
 from devcenter.registrations import clock
 from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
@@ -26,8 +27,8 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    service: str
-    name: str
+    service: Annotated[str, NotBlank, MaxLen(30)]
+    name: Annotated[str, NotBlank, MaxLen(100)]
 
     def service_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -38,7 +39,7 @@ class RegistrationPatchIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    name: str | None = None
+    name: Annotated[str, NotBlank, MaxLen(100)] | None = None
 
     def service_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -155,7 +156,7 @@ class ImpactOut(Schema):
 
 
 class OperatorIn(Schema):
-    email: str
+    email: Annotated[str, NotBlank, MaxLen(254)]
 
 
 class OperatorOut(Schema):
@@ -176,7 +177,7 @@ class OperatorOut(Schema):
 
 
 class TokenIn(Schema):
-    token: str
+    token: Annotated[str, NotBlank, MaxLen(500)]
 
 
 class ContactConfirmedOut(Schema):
@@ -185,7 +186,7 @@ class ContactConfirmedOut(Schema):
 
 
 class PaymentIn(Schema):
-    business_plan: str
+    business_plan: Annotated[str, NotBlank, MaxLen(20000)]
 
 
 class PaymentOut(Schema):
@@ -238,7 +239,7 @@ class StaffPaymentOut(PaymentOut):
 
 
 class UserCountIn(Schema):
-    count: int
+    count: Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class UserCountOut(Schema):
@@ -276,5 +277,5 @@ class ListingQueueItemOut(Schema):
 
 
 class RejectIn(Schema):
-    reason_ja: str
-    reason_en: str
+    reason_ja: Annotated[str, NotBlank, MaxLen(2000)]
+    reason_en: Annotated[str, NotBlank, MaxLen(2000)]
