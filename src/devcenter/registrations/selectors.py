@@ -284,13 +284,22 @@ def registration_usable(*, registration: Registration) -> bool:
 
 def registration_client_usable(client_id: str) -> bool:
     """Return whether the registration behind `client_id` is usable now (the OAuth server's
-    check, registered with `devcenter.oauth.hooks.register_client_usable`)."""
+    check, registered with `devcenter.oauth.hooks.register_client_usable`).
+
+    Every Graph API client the product makes is a registration's; a client no registration
+    ever held (made by an operator or a test through `devcenter.oauth.services` directly) is
+    not this check's to refuse. A registration's revoked credential always is.
+    """
     credential = (
         Credential.objects.select_related("registration", "registration__partner")
-        .filter(client_id=client_id, revoked_at__isnull=True)
+        .filter(client_id=client_id)
         .first()
     )
-    return credential is not None and registration_usable(registration=credential.registration)
+    if credential is None:
+        return True
+    return credential.revoked_at is None and registration_usable(
+        registration=credential.registration
+    )
 
 
 def credentials_verify(*, client_id: str, client_secret: str) -> bool:
