@@ -80,7 +80,10 @@ def test_individual_services_in_japanese_show_denials_with_reason_and_unlock_lin
     assert individual.user.email in history
     accounts = client_in.get(url(individual, "accounts/")).content.decode()
     assert 'id="test-account-form"' not in accounts
-    assert 'id="certification-form"' not in client_in.get(url(individual, "certification/")).content.decode()
+    assert (
+        'id="certification-form"'
+        not in client_in.get(url(individual, "certification/")).content.decode()
+    )
 
 
 def test_individual_page_in_english(client_in: Client, individual: Any) -> None:
@@ -119,7 +122,9 @@ def test_register_card_moves_graph_api_to_allowed(client_in: Client, individual:
     body = client_in.get(url(individual, "card/")).content.decode()
     assert "カードを登録しました" in body
     assert 'id="current-card"' in body
-    assert "mark--yes" in row(client_in.get(url(individual, "services/")).content.decode(), "graph_api")
+    assert "mark--yes" in row(
+        client_in.get(url(individual, "services/")).content.decode(), "graph_api"
+    )
 
 
 def test_a_declined_card_comes_back_after_the_redirect_at_its_field_and_in_the_summary(
@@ -256,7 +261,7 @@ def test_general_partner_applies_for_certification(client_in: Client, general: A
     assert 'id="application-next"' in body
     assert localtime(application.submitted_at).strftime("%Y-%m-%d") in body
     services = client_in.get(url(general, "services/")).content.decode()
-    assert 'step--review' in row(services, "graph_api")  # the unlock step says "under review"
+    assert "step--review" in row(services, "graph_api")  # the unlock step says "under review"
 
 
 def test_the_application_form_downloads_as_a_pdf_with_the_partner_s_details(

@@ -35,10 +35,10 @@ class ApiReference:
 
 @cache
 def api_schema() -> dict[str, Any]:
-    """Return the registry API's OpenAPI document (built once per process)."""
-    from devcenter.api import api  # the API's routers load the whole registry: only when asked
+    """Return the OpenAPI document `devcenter openapi export` commits (built once per process)."""
+    from devcenter.api_support.openapi import openapi_document  # loads every router: when asked
 
-    return dict(api.get_openapi_schema())
+    return openapi_document()
 
 
 def api_reference(schema: dict[str, Any]) -> ApiReference:
@@ -67,7 +67,8 @@ def _operation(method: str, path: str, op: dict[str, Any]) -> Operation:
         summary=op.get("summary", ""),
         description=op.get("description", ""),
         parameters=tuple(
-            (p.get("name", ""), p.get("in", ""), bool(p.get("required"))) for p in op.get("parameters", [])
+            (p.get("name", ""), p.get("in", ""), bool(p.get("required")))
+            for p in op.get("parameters", [])
         ),
         responses=tuple(
             (status, r.get("description", "")) for status, r in op.get("responses", {}).items()

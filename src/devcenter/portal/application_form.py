@@ -11,14 +11,17 @@ import io
 from typing import Any
 
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
+from reportlab.pdfgen import canvas  # type: ignore[import-untyped]
 
 FONT = "HeiseiKakuGo-W5"
-TITLE = {"ja": "mixi Platform 認定パートナー 申込書", "en": "mixi Platform certified partner: application form"}
+TITLE = {
+    "ja": "mixi Platform 認定パートナー 申込書",
+    "en": "mixi Platform certified partner: application form",
+}
 ROWS: tuple[tuple[str, str, str], ...] = (
     ("registration_name", "登録名", "Registration name"),
     ("legal_name", "法人名（登記上の名称）", "Legal name"),
@@ -30,7 +33,8 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("public_id", "パートナーID", "Partner ID"),
 )
 PLEDGE = (
-    "上記の法人は、mixi Platform パートナー規約に同意し、認定パートナーとしての登録を申し込みます。",
+    "上記の法人は、mixi Platform パートナー規約に同意し、"
+    "認定パートナーとしての登録を申し込みます。",
     "The corporation above accepts the mixi Platform partner terms and applies to be a certified"
     " partner.",
 )

@@ -175,9 +175,7 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
     application = _application_view(partner, lang)
     under_review = application is not None and application.is_open
     steps = _StepLinks(policy, partner, lang, under_review)
-    services = _entitlements(
-        policy, "service", _each(policy.services, capabilities.service), steps
-    )
+    services = _entitlements(policy, "service", _each(policy.services, capabilities.service), steps)
     platform_accounts = tuple(accounts_of_partner(partner=partner))
     test_kind = _test_account_kind(policy)
     return PartnerPage(
@@ -202,7 +200,9 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
 def partner_history(*, partner: Any, lang: str) -> tuple[HistoryRow, ...]:
     """Return the partner's newest audit events in words: who acted by name, never `user:7`."""
     events = list(audit_trail(partner=partner.public_id).reverse()[:HISTORY_ROWS])
-    ids = {int(e.actor[5:]) for e in events if e.actor.startswith("user:") and e.actor[5:].isdigit()}
+    ids = {
+        int(e.actor[5:]) for e in events if e.actor.startswith("user:") and e.actor[5:].isdigit()
+    }
     users = {u.pk: u for u in get_user_model()._default_manager.filter(pk__in=ids)}
     member_ids = {m.user_id for m in partner_members(partner=partner)}
     return tuple(
@@ -222,7 +222,7 @@ def _actor_name(actor: str, users: dict[int, Any], member_ids: set[int]) -> str:
         found = users.get(int(actor[5:]))
         if found is not None and (found.pk in member_ids or not found.is_staff):
             return str(found.email)
-        return _("staff") if found is not None else _("a former user")
+        return _("platform staff") if found is not None else _("a former user")
     if actor.startswith("apikey:"):
         return _("an API key")
     return _("system")
@@ -241,7 +241,12 @@ class _StepLinks:
     """Turn the policy's unlock steps into actions on this partner's screens."""
 
     def __init__(self, policy: Policy, partner: Any, lang: str, under_review: bool) -> None:
-        self.policy, self.partner, self.lang, self.under_review = policy, partner, lang, under_review
+        self.policy, self.partner, self.lang, self.under_review = (
+            policy,
+            partner,
+            lang,
+            under_review,
+        )
 
     def path(self, path: tuple[Step, ...]) -> tuple[UnlockStep, ...] | None:
         """Return the path as actions, or None when it leaves the partner's kind (a new

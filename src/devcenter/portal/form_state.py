@@ -49,7 +49,7 @@ def restore(request: HttpRequest, name: str, form_class: type[forms.Form], **kwa
     for key, values in state["data"].items():
         data.setlist(key, values)
     form = form_class(data, **kwargs)
-    form._errors = ErrorDict(  # the errors of the POST, not of a new validation
+    form._errors = ErrorDict(  # type: ignore[attr-defined]  # the POST's errors, not new ones
         {
             field: ErrorList(
                 [ValidationError(e["message"], code=e["code"]) for e in errors],

@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from devcenter.errors import DomainError, NotFoundError
 from devcenter.partners.services import (
@@ -36,10 +36,10 @@ from devcenter.partners.services import (
     test_account_create,
     test_account_delete,
 )
+from devcenter.policy import default_policy
 from devcenter.portal.application_form import application_form_pdf
 from devcenter.portal.dashboard import PartnerPage, partner_history, partner_list, partner_page
 from devcenter.portal.form_state import keep_refused, refused_forms, restore
-from devcenter.portal.losses import loss_on_card_removal
 from devcenter.portal.forms import (
     SANDBOX_TOKENS,
     CardForm,
@@ -53,7 +53,7 @@ from devcenter.portal.forms import (
     TestAccountForm,
     add_domain_error,
 )
-from devcenter.policy import default_policy
+from devcenter.portal.losses import loss_on_card_removal
 from devcenter.reviews.services import (
     application_resubmit,
     application_submit_new,

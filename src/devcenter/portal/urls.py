@@ -20,6 +20,7 @@ PARTNER = "partners/<str:public_id>/"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("docs/", views.api_docs, name="api_docs"),
+    path("account/", views.account, name="account"),
     path("partners/", partner_views.partners, name="partners"),
     path("partners/new/corporate/", partner_views.register_corporate, name="register_corporate"),
     path("partners/new/individual/", partner_views.register_individual, name="register_individual"),
@@ -32,7 +33,9 @@ urlpatterns = [
     path("partners/go/<str:screen>/", partner_views.partner_pick, name="partner_pick"),
     path(PARTNER, partner_views.partner, name="partner"),
     path(f"{PARTNER}services/", screen_view("services"), name="partner_services"),
-    path(f"{PARTNER}accounts/", screen_view("accounts", "test_account_add"), name="partner_accounts"),
+    path(
+        f"{PARTNER}accounts/", screen_view("accounts", "test_account_add"), name="partner_accounts"
+    ),
     path(
         f"{PARTNER}accounts/<str:account_id>/delete/",
         partner_views.partner_action,

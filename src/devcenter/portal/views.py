@@ -3,8 +3,10 @@ reference."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
@@ -31,3 +33,16 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse(schema, json_dumps_params={"ensure_ascii": False, "indent": 2})
     return render(request, "portal/api_docs.html", {"docs": api_reference(schema)})
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    """Link the account's settings: e-mail, password, two-factor authentication, language."""
+    return render(request, "portal/account.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Render the 500 page in the site's layout without the request's context (which may be
+    what failed), in the language the request was being answered in."""
+    return HttpResponseServerError(loader.get_template("500.html").render())
