@@ -59,6 +59,9 @@ def test_owner_adds_a_developer_from_the_partner_page(
             log_in(page, OWNER, PASSWORD)
             expect(page).to_have_url(f"{server}/partners/")
             page.get_by_role("link", name="ブラウザ開発").click()
+            page.get_by_role("navigation", name="パートナー").get_by_role(
+                "link", name="メンバー"
+            ).click()
 
             members = page.locator("#member-table tbody tr")
             expect(members).to_have_count(1)
@@ -72,7 +75,7 @@ def test_owner_adds_a_developer_from_the_partner_page(
             added = page.locator('#member-table tr[data-role="developer"]')
             expect(added).to_contain_text(COLLEAGUE)
             expect(added).to_contain_text("開発者")
-            page.locator("#members").screenshot(path=str(tmp_path / "members.png"))
+            page.locator("main").screenshot(path=str(tmp_path / "members.png"))
         finally:
             browser.close()
 
