@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from devcenter.apikeys.errors import ApiKeyError
 from devcenter.errors import DomainError, NotFoundError
 from devcenter.partners.services import (
     card_register,
@@ -37,6 +39,14 @@ from devcenter.partners.services import (
     test_account_delete,
 )
 from devcenter.policy import default_policy
+from devcenter.portal.api_keys import (
+    NEW_KEY_SESSION,
+    ApiKeyForm,
+    member_api_key_create,
+    member_api_key_revoke,
+    member_api_keys,
+    refusal_text,
+)
 from devcenter.portal.application_form import application_form_pdf
 from devcenter.portal.dashboard import PartnerPage, partner_history, partner_list, partner_page
 from devcenter.portal.form_state import keep_refused, refused_forms, restore
@@ -509,3 +519,57 @@ def application_form_blank(request: HttpRequest) -> HttpResponse:
     response["Content-Type"] = "application/pdf"
     response["Content-Disposition"] = 'attachment; filename="application-form.pdf"'
     return response
+
+
+# ---------------------------------------------------------------- the member's API keys
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner_api_keys(request: HttpRequest, public_id: str) -> HttpResponse:
+    """GET: the member's API keys (a new one shown once). POST: create a key with a name."""
+    screen = _partner_url(public_id, "api_keys")
+    if request.method == "POST":
+        _load(request, public_id)  # a stranger gets the 404
+        form = ApiKeyForm(request.POST)
+        if form.is_valid():
+            try:
+                raw = member_api_key_create(user=request.user, name=form.cleaned_data["name"])
+            except ApiKeyError as error:
+                form.add_error("name", ValidationError(refusal_text(error), code=error.code))
+            else:
+                request.session[NEW_KEY_SESSION] = raw
+                messages.success(request, _("The API key is created. Copy it now."))
+                return redirect(screen)
+        keep_refused(request, "api_key_form", form)
+        return redirect(screen)
+    page = _load(request, public_id)
+    form = restore(request, "api_key_form", ApiKeyForm)
+    context = {
+        "page": page,
+        "screen": "api_keys",
+        "api_key_form": form,
+        "refused": refused_forms({"api_key_form": form}),
+        "new_key": request.session.pop(NEW_KEY_SESSION, None),
+        "keys": member_api_keys(user=request.user),
+        "docs_url": reverse("portal:api_docs"),
+    }
+    response = _page(request, "portal/partners/api_keys.html", context)
+    response["Cache-Control"] = "no-store"  # the new key must not linger in a cache
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner_api_key_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    """POST: revoke one of the member's keys by its name. GET: back to the keys."""
+    screen = _partner_url(public_id, "api_keys")
+    _load(request, public_id)
+    if request.method == "POST":
+        try:
+            member_api_key_revoke(user=request.user, name=request.POST.get("name", ""))
+        except ApiKeyError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            messages.success(request, _("The API key is revoked."))
+    return redirect(screen)

@@ -78,6 +78,12 @@ urlpatterns = [
         {"action": "member_remove"},
         name="member_remove",
     ),
+    path(f"{PARTNER}api-keys/", partner_views.partner_api_keys, name="partner_api_keys"),
+    path(
+        f"{PARTNER}api-keys/revoke/",
+        partner_views.partner_api_key_revoke,
+        name="partner_api_key_revoke",
+    ),
     path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
     path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
 ]
