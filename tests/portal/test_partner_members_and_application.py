@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from devcenter.audit.models import AuditEvent
-from devcenter.partners.models import Membership
+from devcenter.partners.models import Invitation, Membership
 from devcenter.partners.services import member_add
 from devcenter.reviews.models import CertificationApplication, Document
 from devcenter.reviews.services import (
@@ -49,33 +50,105 @@ def test_the_owner_sees_the_members_and_the_add_form(client_in: Client, general:
     assert 'id="member-form"' in html
 
 
-def test_the_owner_adds_a_developer(client_in: Client, general: Any):
+def test_the_owner_invites_a_developer_who_accepts(
+    client: Client, general: Any, user: Any, mailoutbox: Any, django_capture_on_commit_callbacks
+):
     colleague = platform_user()
+    client.force_login(user)
 
-    response = client_in.post(
-        url(general, "members/"), {"email": colleague.email, "role": "developer"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(general, "members/"), {"email": colleague.email, "role": "developer"}
+        )
 
     assert response.status_code == 303
     assert response["Location"] == url(general, "members/")
+    assert not Membership.objects.filter(partner=general, user=colleague).exists()
+    assert colleague.email in page_of(client, general)  # listed as invited
+    [mail] = mailoutbox
+    path = invitation_path(mail)
+    client.force_login(colleague)
+    assert general.registration_name in client.get(path).content.decode()
+    accepted = client.post(path)
+    assert accepted["Location"] == url(general)
     assert Membership.objects.get(partner=general, user=colleague).role == "developer"
-    assert colleague.email in page_of(client_in, general)
+    assert client.post(path).status_code == 303  # a second use is refused with a message
+    assert Membership.objects.filter(partner=general).count() == 2
 
 
-def test_an_unknown_e_mail_is_shown_on_its_field_and_nothing_is_written(
-    client_in: Client, general: Any
+def invitation_path(mail: Any) -> str:
+    """Return the path of the invitation link in `mail` (the link itself is absolute)."""
+    [link] = {w for w in mail.body.split() if "/invitations/" in w}  # in both languages
+    assert link.startswith("http://127.0.0.1:8000/invitations/")
+    return link.removeprefix("http://127.0.0.1:8000")
+
+
+def test_an_unknown_e_mail_is_invited_just_the_same(
+    client_in: Client, general: Any, mailoutbox: Any, django_capture_on_commit_callbacks
 ):
-    before = AuditEvent.objects.count()
+    """The owner cannot tell whether an address has an account: the answer is the same."""
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client_in.post(
+            url(general, "members/"), {"email": "nobody@example.com", "role": "developer"}
+        )
+        known = client_in.post(
+            url(general, "members/"), {"email": platform_user().email, "role": "developer"}
+        )
 
-    response = client_in.post(
-        url(general, "members/"), {"email": "nobody@example.com", "role": "developer"}
-    )
-
-    page = follow_refusal(client_in, response, url(general, "members/"))
-    assert 'data-field="email"' in page.content.decode()
-    assert error_codes(page.context["member_form"]) == {"email": ["user_not_found"]}
+    assert unknown.status_code == known.status_code == 303
+    assert len(mailoutbox) == 2
     assert Membership.objects.filter(partner=general).count() == 1
-    assert AuditEvent.objects.count() == before
+
+
+def test_someone_else_cannot_accept_an_invitation(
+    client: Client, general: Any, user: Any, mailoutbox: Any, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(general, "members/"), {"email": "invited@example.com", "role": "owner"})
+    path = invitation_path(mailoutbox[0])
+    client.force_login(platform_user())
+
+    page = client.get(path).content.decode()
+    client.post(path)
+
+    assert 'id="accept-invitation"' not in page
+    assert Membership.objects.filter(partner=general).count() == 1
+
+
+def test_the_owner_resends_and_cancels_an_invitation(
+    client_in: Client, general: Any, mailoutbox: Any, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(url(general, "members/"), {"email": "x@example.com", "role": "developer"})
+        invitation = Invitation.objects.get()
+        client_in.post(url(general, f"invitations/{invitation.public_id}/resend/"))
+    [first, second] = mailoutbox
+    assert invitation_path(first) != invitation_path(second)
+    assert client_in.get(invitation_path(first)).status_code == 404  # the old link is dead
+
+    client_in.post(url(general, f"invitations/{invitation.public_id}/cancel/"))
+
+    invitation.refresh_from_db()
+    assert invitation.status == "cancelled"
+    assert 'id="invitation-list"' not in page_of(client_in, general)
+
+
+def test_an_invitation_expires_after_seven_days(
+    client: Client, general: Any, user: Any, mailoutbox: Any, django_capture_on_commit_callbacks
+):
+    invitee = platform_user()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(general, "members/"), {"email": invitee.email, "role": "developer"})
+    invitation = Invitation.objects.get()
+    assert invitation.expires_at - invitation.sent_at == timedelta(days=7)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+    client.force_login(invitee)
+
+    client.post(invitation_path(mailoutbox[0]))
+
+    assert not Membership.objects.filter(partner=general, user=invitee).exists()
 
 
 def test_a_bad_role_is_a_422_naming_the_field(client_in: Client, general: Any):

@@ -18,6 +18,7 @@ from devcenter.accounts.selectors import accounts_of_partner
 from devcenter.audit.selectors import audit_trail
 from devcenter.partners.capabilities import PartnerCapabilities
 from devcenter.partners.choices import MemberRole, PartnerKind
+from devcenter.partners.invitations import pending_invitations
 from devcenter.partners.selectors import (
     capabilities_for,
     partner_members,
@@ -149,6 +150,7 @@ class PartnerPage:
     members: tuple[MemberRow, ...]
     checklist: tuple[ChecklistItem, ...]
     test_accounts: tuple[Any, ...]
+    invitations: tuple[Any, ...]  # pending, for those who may invite
     # Operation code with `_` for `.` (templates cannot index by dotted keys) -> whether the
     # viewer may, and the reason when not, in the page's language.
     can: dict[str, bool]
@@ -192,6 +194,9 @@ def partner_page(*, user: Any, public_id: str, lang: str) -> PartnerPage:
         members=_member_rows(memberships, user, capabilities),
         checklist=_checklist(policy, partner, services, lang),
         test_accounts=tuple(a for a in platform_accounts if a.kind == test_kind),
+        invitations=tuple(pending_invitations(partner=partner))
+        if operations["member.add"].allowed
+        else (),
         can={_key(code): d.allowed for code, d in operations.items()},
         why_not={_key(code): d.reason.get(lang) for code, d in operations.items() if not d.allowed},
     )

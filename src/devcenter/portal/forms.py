@@ -94,12 +94,15 @@ class TestAccountForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    """A platform user to add to the partner, by the e-mail of their account."""
+    """A person to invite to the partner, by e-mail (with an account or not yet)."""
 
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
-        help_text=_("The e-mail address of the user's developer account (verified)."),
+        help_text=_(
+            "We send an invitation to this address; the person accepts it with an account "
+            "verified for it (signing up first if they have none)."
+        ),
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=MemberRole.choices, initial=MemberRole.DEVELOPER

@@ -28,10 +28,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from devcenter.apikeys.errors import ApiKeyError
 from devcenter.errors import DomainError, NotFoundError
+from devcenter.partners.invitations import (
+    invitation_accept,
+    invitation_by_token,
+    invitation_cancel,
+    invitation_check,
+    invitation_create,
+    invitation_resend,
+)
 from devcenter.partners.services import (
     card_register,
     card_remove,
-    member_add,
     member_remove,
     partner_register_corporate_general,
     partner_register_individual,
@@ -368,14 +375,32 @@ ACTIONS: dict[str, PartnerAction] = {
     ),
     "member_add": PartnerAction(
         MemberForm,
-        lambda user, pid, form, ids: member_add(
+        lambda user, pid, form, ids: invitation_create(
             partner_id=pid,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
             by=user,
         ),
-        _("The member is added."),
+        _("The invitation is sent. The person becomes a member once they accept it."),
         "member_form",
+        "members",
+    ),
+    "invitation_resend": PartnerAction(
+        ConfirmForm,
+        lambda user, pid, form, ids: invitation_resend(
+            partner_id=pid, invitation_id=ids["invitation_id"], by=user
+        ),
+        _("The invitation is sent again, valid for another 7 days."),
+        "confirm_form",
+        "members",
+    ),
+    "invitation_cancel": PartnerAction(
+        ConfirmForm,
+        lambda user, pid, form, ids: invitation_cancel(
+            partner_id=pid, invitation_id=ids["invitation_id"], by=user
+        ),
+        _("The invitation is cancelled: its link no longer works."),
+        "confirm_form",
         "members",
     ),
     "member_remove": PartnerAction(
@@ -573,3 +598,33 @@ def partner_api_key_revoke(request: HttpRequest, public_id: str) -> HttpResponse
         else:
             messages.success(request, _("The API key is revoked."))
     return redirect(screen)
+
+
+# ---------------------------------------------------------------- accepting an invitation
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the invitation (whose partner, which role, until when) and an accept button, or why
+    it cannot be accepted. POST: accept it and open the partner."""
+    try:
+        found = invitation_by_token(token=token)
+    except NotFoundError:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            invitation_accept(token=token, user=acting_user(request))
+        except DomainError as error:
+            messages.error(request, error.message(translation.get_language()))
+            return redirect(request.path)
+        messages.success(request, _("You are a member now."))
+        return redirect(_partner_url(found.partner.public_id))
+    problem = ""
+    try:
+        invitation_check(found, acting_user(request))
+    except DomainError as error:
+        problem = error.message(translation.get_language())
+    return _page(
+        request, "portal/partners/invitation.html", {"invitation": found, "problem": problem}
+    )

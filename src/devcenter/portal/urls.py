@@ -84,6 +84,19 @@ urlpatterns = [
         partner_views.partner_api_key_revoke,
         name="partner_api_key_revoke",
     ),
+    path(
+        f"{PARTNER}invitations/<str:invitation_id>/resend/",
+        partner_views.partner_action,
+        {"action": "invitation_resend"},
+        name="invitation_resend",
+    ),
+    path(
+        f"{PARTNER}invitations/<str:invitation_id>/cancel/",
+        partner_views.partner_action,
+        {"action": "invitation_cancel"},
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", partner_views.invitation, name="invitation"),
     path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
     path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
 ]
