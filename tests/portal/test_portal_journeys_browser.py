@@ -72,6 +72,9 @@ def check_screen(page: Any, width: int, shots: Path, name: str) -> None:
     ]
     assert not bad, f"{name}: {bad}"
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    kept = Path("/tmp/portal-shots")  # noqa: S108 (for a human to look at, when present)
+    if kept.is_dir():
+        shutil.copy(shots / f"{name}.png", kept / f"{name}.png")
 
 
 @pytest.mark.browser
@@ -143,7 +146,3 @@ def test_individual_card_journey(
             browser.close()
 
     assert not outside, outside
-    shots = Path("/tmp/portal-shots")  # noqa: S108 (kept for a human to look at, when present)
-    if shots.is_dir():
-        for shot in tmp_path.glob("*.png"):
-            shutil.copy(shot, shots / shot.name)
