@@ -139,8 +139,11 @@ def test_individual_card_journey(
             check_screen(page, width, tmp_path, f"{lang}-{width}-card-remove-confirm")
             page.get_by_role("button", name=text["confirm"]).click()
             expect(page.locator("#current-card")).not_to_contain_text("4242")
-            for screen in ("members", "history", "settings", "accounts"):
-                page.goto(page.url.rsplit("/card/", 1)[0] + f"/{screen}/")
+            partner_url = page.url.rsplit("/card/", 1)[0]
+            for screen in ("members", "history", "settings", "accounts", "api-keys"):
+                answer = page.goto(f"{partner_url}/{screen}/")
+                assert answer is not None
+                assert answer.status == 200, screen
                 check_screen(page, width, tmp_path, f"{lang}-{width}-{screen}")
         finally:
             browser.close()

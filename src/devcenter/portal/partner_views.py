@@ -136,17 +136,6 @@ def partners(request: HttpRequest) -> HttpResponse:
     return _page(request, "portal/partners/list.html", {"listing": listing})
 
 
-@login_required
-@require_safe
-def partner_pick(request: HttpRequest, screen: str) -> HttpResponse:
-    """Send a link that names a screen but no partner (an e-mail, the header) to that screen of
-    the user's only partner, or to the list to pick one."""
-    listing = partner_list(user=request.user, lang=translation.get_language())
-    if len(listing.partners) == 1:
-        return HttpResponseRedirect(_partner_url(listing.partners[0].public_id, screen))
-    return HttpResponseRedirect(reverse("portal:partners"))
-
-
 def _form_page(
     request: HttpRequest,
     *,

@@ -30,7 +30,6 @@ urlpatterns = [
         partner_views.application_form_blank,
         name="application_form_blank",
     ),
-    path("partners/go/<str:screen>/", partner_views.partner_pick, name="partner_pick"),
     path(PARTNER, partner_views.partner, name="partner"),
     path(f"{PARTNER}services/", screen_view("services"), name="partner_services"),
     path(
