@@ -90,3 +90,17 @@ def test_no_internal_code_on_a_partner_screen(client_in: Client, individual: Any
         for code in ("requires_card", "corporate_certified", "[card_declined]", "user:"):
             assert f">{code}<" not in body, (rest, code)
             assert f"{code}]" not in body, (rest, code)
+
+
+def test_the_application_form_has_one_name_in_japanese() -> None:
+    """申込書 everywhere: neither 押印済みの申込書 nor 署名済み申込書 names it anywhere."""
+    from pathlib import Path
+
+    import devcenter
+
+    root = Path(devcenter.__file__).parent
+    texts = [p.read_text(encoding="utf-8") for p in root.glob("locale/ja/LC_MESSAGES/django.po")]
+    texts += [p.read_text(encoding="utf-8") for p in root.glob("**/templates/**/*.html")]
+    for text in texts:
+        assert "押印済みの申込書" not in text
+        assert "署名済み申込書" not in text
