@@ -64,6 +64,7 @@ def check_screen(page: Any, width: int, shots: Path, name: str) -> None:
     """Assert no horizontal scroll and no serious or critical axe violation; take a shot."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()  # a click may still be navigating
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name}: {scroll} px wide at {width} px"
     results = Axe().run(page)

@@ -148,6 +148,7 @@ def test_corporation_is_certified(
             page.locator("form .button[type=submit]").click()
             expect(page.locator("#checklist")).to_be_visible()
             page.locator("#checklist a").first.click()  # the next step: apply for certification
+            expect(page).to_have_url(re.compile(r"/certification/$"))
             check_screen(page, width, tmp_path, f"{lang}-{width}-certification")
 
             href = page.locator("#application-form-download").get_attribute("href")

@@ -217,16 +217,6 @@ SCREEN_FORMS: dict[str, type[forms.Form]] = {
     "member_form": MemberForm,
     "confirm_form": ConfirmForm,  # the confirmation buttons' refusals (remove, delete, leave)
 }
-SCREENS = (
-    "home",
-    "services",
-    "accounts",
-    "certification",
-    "card",
-    "members",
-    "history",
-    "settings",
-)
 
 
 def _load(request: HttpRequest, public_id: str) -> PartnerPage:
