@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from devcenter.apikeys.choices import ApiKeyScope
@@ -80,4 +81,6 @@ def member_api_key_revoke(*, user: Any, name: str) -> None:
 
 def refusal_text(error: ApiKeyError) -> str:
     """Return the refusal in words (the apikeys app's messages are for operators)."""
-    return str(MESSAGES.get(error.code, error.message))
+    if error.code in MESSAGES:
+        return str(MESSAGES[ApiKeyErrorCode(error.code)])
+    return error.message(translation.get_language())
