@@ -23,3 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # The portal is built beside this module; mount it once it exists.
 if find_spec("devcenter.portal") is not None and find_spec("devcenter.portal.urls") is not None:
     urlpatterns.append(path("", include("devcenter.portal.urls")))
+
+# Error pages in the portal's layout, in the request's language (templates/404.html, …).
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "devcenter.portal.views.server_error"

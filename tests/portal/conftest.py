@@ -56,3 +56,15 @@ def certified(user: Any) -> Any:
 
 def url(partner: Any, rest: str = "") -> str:
     return f"/partners/{partner.public_id}/{rest}"
+
+
+def follow_refusal(client: Client, response: Any, screen: str) -> Any:
+    """Assert that a refused POST redirected (303) to `screen`; return that screen's GET."""
+    assert response.status_code == 303, response.status_code
+    assert response["Location"] == screen
+    return client.get(screen)
+
+
+def error_codes(form: Any) -> dict[str, list[str]]:
+    """Return the stable codes of a form's errors, by field (`__all__` above the form)."""
+    return {field: [e.code for e in errors] for field, errors in form.errors.as_data().items()}

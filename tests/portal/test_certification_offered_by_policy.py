@@ -37,7 +37,7 @@ def suspended(user: Any) -> Any:
 
 
 def test_a_registered_general_partner_is_offered_the_form(client_in: Client, general: Any) -> None:
-    assert FORM in client_in.get(url(general)).content.decode()
+    assert FORM in client_in.get(url(general, "certification/")).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_no_form_but_the_reason_where_the_policy_refuses(
 ) -> None:
     partner = request.getfixturevalue(partner_fixture)
 
-    body = client_in.get(url(partner)).content.decode()
+    body = client_in.get(url(partner, "certification/")).content.decode()
 
     assert FORM not in body
     assert 'id="certification-refused"' in body

@@ -9,6 +9,7 @@ from django.test import Client
 
 from devcenter.audit.models import AuditEvent
 from devcenter.partners.models import Partner
+from devcenter.policy import default_policy
 from devcenter.reviews.models import CertificationApplication
 from tests.partners.factories import (
     UserFactory,
@@ -17,6 +18,7 @@ from tests.partners.factories import (
     corporate_number,
     individual_partner,
 )
+from tests.portal.conftest import error_codes, follow_refusal
 from tests.reviews.factories import pdf_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -81,7 +83,7 @@ def test_register_corporate_general_redirects_to_the_partner_with_a_message(
     response = client_in.post(CORPORATE, corporate_form(registration_name="登録テスト"))
 
     partner = Partner.objects.get(registration_name="登録テスト")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"/partners/{partner.public_id}/"
     assert partner.partner_type == "corporate_general"
     assert AuditEvent.objects.filter(
@@ -100,13 +102,14 @@ def test_a_wrong_check_digit_is_shown_on_the_corporate_number_with_its_code(
 
     response = client_in.post(f"{CORPORATE}?lang={lang}", corporate_form(corporate_number=wrong))
 
-    assert response.status_code == 422
-    form = response.context["form"]
+    page = follow_refusal(client_in, response, CORPORATE)
+    form = page.context["form"]
     [error] = form.errors["corporate_number"]
-    assert "[" in error
-    assert error.endswith("]")
+    assert "[" not in error  # words, no internal code
+    assert error_codes(form)["corporate_number"]
     assert Partner.objects.count() == 0
-    assert 'data-field="corporate_number"' in response.content.decode()
+    assert 'data-field="corporate_number"' in page.content.decode()
+    assert f'value="{wrong}"' in page.content.decode()  # the input survives the redirect
 
 
 def test_a_corporate_number_already_registered_is_refused_with_its_code(
@@ -116,15 +119,15 @@ def test_a_corporate_number_already_registered_is_refused_with_its_code(
 
     response = client_in.post(CORPORATE, corporate_form(corporate_number=taken))
 
-    assert response.status_code == 409
-    assert "[already_registered]" in response.content.decode()
+    page = follow_refusal(client_in, response, CORPORATE)
+    assert "already_registered" in error_codes(page.context["form"])["corporate_number"]
 
 
 def test_register_individual(client_in: Client, user: Any) -> None:
     response = client_in.post(INDIVIDUAL, {"registration_name": "個人開発者"})
 
     partner = Partner.objects.get(user=user)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"/partners/{partner.public_id}/"
     assert partner.partner_type == "individual"
     assert AuditEvent.objects.filter(
@@ -139,9 +142,9 @@ def test_an_unverified_user_is_refused_an_individual_registration_with_the_polic
 
     response = client.post(f"{INDIVIDUAL}?lang=en", {"registration_name": "x"})
 
-    assert response.status_code == 409
-    [error] = response.context["form"].non_field_errors()
-    assert error.endswith("]")
+    page = follow_refusal(client, response, INDIVIDUAL)
+    [code] = error_codes(page.context["form"])["__all__"]
+    assert code == default_policy().decide_move(None, "individual").code
     assert Partner.objects.count() == 0
 
 
@@ -150,8 +153,8 @@ def test_a_second_individual_registration_is_refused(client_in: Client, user: An
 
     response = client_in.post(INDIVIDUAL, {"registration_name": "二つ目"})
 
-    assert response.status_code == 409
-    assert "[already_registered]" in response.content.decode()
+    page = follow_refusal(client_in, response, INDIVIDUAL)
+    assert error_codes(page.context["form"]) == {"__all__": ["already_registered"]}
 
 
 def test_apply_as_a_new_corporation_with_both_documents(client_in: Client) -> None:
@@ -161,7 +164,7 @@ def test_apply_as_a_new_corporation_with_both_documents(client_in: Client) -> No
     response = client_in.post(NEW_CERTIFICATION, data)
 
     partner = Partner.objects.get(registration_name="新設法人")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert partner.partner_type is None
     assert partner.status == "pending"
     application = CertificationApplication.objects.get(partner=partner)
@@ -179,8 +182,8 @@ def test_apply_as_an_unregistered_organisation_is_refused_with_the_policy_code(
 
     response = client_in.post(NEW_CERTIFICATION, data)
 
-    assert response.status_code == 409
-    assert response.context["form"].non_field_errors()
+    page = follow_refusal(client_in, response, NEW_CERTIFICATION)
+    assert page.context["form"].non_field_errors()
     assert Partner.objects.count() == 0
 
 

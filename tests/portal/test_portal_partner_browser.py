@@ -52,16 +52,20 @@ def test_individual_registers_a_card_and_gets_the_graph_api(
             page.get_by_role("button", name="個人パートナーとして登録する").click()
 
             expect(page.get_by_role("status")).to_contain_text("個人パートナーとして登録しました")
+            nav = page.get_by_role("navigation", name="パートナー")
+            nav.get_by_role("link", name="サービス").click()
             graph = page.locator('#service-entitlements tr[data-code="graph_api"]')
             expect(graph.locator("td.mark")).to_have_text("–利用不可")
             page.screenshot(path=str(tmp_path / "partner-before.png"), full_page=True)
 
+            graph.get_by_role("link", name="クレジットカードを登録して認証する").click()
             page.get_by_label("カードトークン").fill("tok_visa")
             page.get_by_role("button", name="カードを登録", exact=True).click()
 
             expect(page.get_by_role("status")).to_contain_text("カードを登録しました")
-            expect(graph.locator("td.mark")).to_have_text("○利用可")
             expect(page.locator("#current-card")).to_contain_text("4242")
+            nav.get_by_role("link", name="サービス").click()
+            expect(graph.locator("td.mark")).to_have_text("○利用可")
             page.screenshot(path=str(tmp_path / "partner-after.png"), full_page=True)
         finally:
             browser.close()

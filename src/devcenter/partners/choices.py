@@ -43,3 +43,9 @@ class PartnerType(models.TextChoices):
 class PartnerKind(models.TextChoices):
     CORPORATE = "corporate", _("Corporate")  # a corporation or other organisation
     INDIVIDUAL = "individual", _("Individual")  # one platform user
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")  # sent; may be accepted until it expires
+    ACCEPTED = "accepted", _("Accepted")  # the invitee is a member now
+    CANCELLED = "cancelled", _("Cancelled")  # the owner took it back

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Re-exported: code inside the app (and tests) may keep importing it from here.
+from devcenter.partners.choices import InvitationStatus as InvitationStatus
 from devcenter.partners.choices import MemberRole as MemberRole
 from devcenter.partners.choices import PartnerKind as PartnerKind
 from devcenter.partners.choices import PartnerStatus as PartnerStatus
@@ -133,3 +134,43 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} …{self.last4} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An invitation to become a member of a partner, sent to an e-mail address.
+
+    Invariants: only the SHA-256 of the token in the link is stored. Whether the address
+    belongs to a platform user is never told to the owner: the invitation is sent either way,
+    and the person becomes a member only by accepting it, logged in with that verified address,
+    before `expires_at`. Written only by `devcenter.partners.invitations`.
+    """
+
+    public_id = models.CharField(_("public id"), max_length=32, unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.partner.public_id} ({self.status})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from devcenter.errors import DomainError
@@ -60,7 +61,9 @@ class DocumentsForm(forms.Form):
     registry_certificate = forms.FileField(
         label=_("Commercial registry certificate (PDF, PNG or JPEG)")
     )
-    application_form = forms.FileField(label=_("Signed application form (PDF, PNG or JPEG)"))
+    application_form = forms.FileField(
+        label=_("Application form (申込書), signed and sealed (PDF, PNG or JPEG)")
+    )
 
 
 class NewCertificationForm(CorporateDetailsForm, DocumentsForm):
@@ -69,7 +72,9 @@ class NewCertificationForm(CorporateDetailsForm, DocumentsForm):
 
 class NoEchoInput(forms.TextInput):
     """A text input that never renders the value back: a card number typed by mistake must not
-    reappear in the page (nor in its caches)."""
+    reappear in the page (nor in its caches), nor be kept in the session for a refused form."""
+
+    never_echoed = True
 
     def format_value(self, value: Any) -> str | None:
         return None
@@ -89,12 +94,15 @@ class TestAccountForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    """A platform user to add to the partner, by the e-mail of their account."""
+    """A person to invite to the partner, by e-mail (with an account or not yet)."""
 
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
-        help_text=_("The e-mail address of the user's developer account (verified)."),
+        help_text=_(
+            "We send an invitation to this address; the person accepts it with an account "
+            "verified for it (signing up first if they have none)."
+        ),
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=MemberRole.choices, initial=MemberRole.DEVELOPER
@@ -108,7 +116,7 @@ class ResubmitForm(forms.Form):
         label=_("New commercial registry certificate (optional)"), required=False
     )
     application_form = forms.FileField(
-        label=_("New signed application form (optional)"), required=False
+        label=_("New application form (申込書) (optional)"), required=False
     )
 
 
@@ -117,7 +125,7 @@ class ConfirmForm(forms.Form):
 
 
 def add_domain_error(form: forms.Form, error: DomainError, lang: str) -> None:
-    """Show a service's refusal on its field (or above the form) with its stable code."""
-    text = f"{error.message(lang)} [{error.code}]"
+    """Show a service's refusal on its field (or above the form) in words; its stable code is
+    kept with the error (for the page's `data-code`), never shown."""
     field: Any = error.field if error.field in form.fields else None
-    form.add_error(field, text)
+    form.add_error(field, ValidationError(error.message(lang), code=error.code))

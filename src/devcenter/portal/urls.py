@@ -1,71 +1,101 @@
-"""Routes of the portal: the public landing page and the developer pages."""
+"""Routes of the portal: the public landing page and the developer pages.
+
+Each partner has screens (home, services, accounts, certification, card, members, history,
+settings); a screen's own form POSTs to the screen's URL. An action on one thing (remove a card,
+delete a test account, remove a member, withdraw an application) has its own URL: GET asks for
+confirmation, POST does it.
+"""
 
 from __future__ import annotations
 
 from django.urls import path
 
 from devcenter.portal import partner_views, views
+from devcenter.portal.partner_views import screen_view
 
 app_name = "portal"
 
+PARTNER = "partners/<str:public_id>/"
+
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("docs/", views.api_docs, name="api_docs"),
+    path("account/", views.account, name="account"),
     path("partners/", partner_views.partners, name="partners"),
     path("partners/new/corporate/", partner_views.register_corporate, name="register_corporate"),
     path("partners/new/individual/", partner_views.register_individual, name="register_individual"),
     path("partners/new/certification/", partner_views.apply_new, name="apply_new"),
-    path("partners/<str:public_id>/", partner_views.partner, name="partner"),
     path(
-        "partners/<str:public_id>/card/",
-        partner_views.partner_action,
-        {"action": "card_add"},
-        name="card_add",
+        "partners/new/certification/application-form.pdf",
+        partner_views.application_form_blank,
+        name="application_form_blank",
+    ),
+    path(PARTNER, partner_views.partner, name="partner"),
+    path(f"{PARTNER}services/", screen_view("services"), name="partner_services"),
+    path(
+        f"{PARTNER}accounts/", screen_view("accounts", "test_account_add"), name="partner_accounts"
     ),
     path(
-        "partners/<str:public_id>/card/<str:card_id>/remove/",
-        partner_views.partner_action,
-        {"action": "card_remove"},
-        name="card_remove",
-    ),
-    path(
-        "partners/<str:public_id>/test-accounts/",
-        partner_views.partner_action,
-        {"action": "test_account_add"},
-        name="test_account_add",
-    ),
-    path(
-        "partners/<str:public_id>/test-accounts/<str:account_id>/delete/",
+        f"{PARTNER}accounts/<str:account_id>/delete/",
         partner_views.partner_action,
         {"action": "test_account_delete"},
         name="test_account_delete",
     ),
     path(
-        "partners/<str:public_id>/certification/",
-        partner_views.partner_action,
-        {"action": "apply_upgrade"},
-        name="apply_upgrade",
+        f"{PARTNER}certification/",
+        screen_view("certification", "apply_upgrade"),
+        name="partner_certification",
     ),
     path(
-        "partners/<str:public_id>/certification/<str:application_id>/withdraw/",
+        f"{PARTNER}certification/application-form.pdf",
+        partner_views.application_form_download,
+        name="application_form_pdf",
+    ),
+    path(
+        f"{PARTNER}certification/<str:application_id>/withdraw/",
         partner_views.partner_action,
         {"action": "application_withdraw"},
         name="application_withdraw",
     ),
     path(
-        "partners/<str:public_id>/certification/<str:application_id>/resubmit/",
+        f"{PARTNER}certification/<str:application_id>/resubmit/",
         partner_views.partner_action,
         {"action": "application_resubmit"},
         name="application_resubmit",
     ),
+    path(f"{PARTNER}card/", screen_view("card", "card_add"), name="partner_card"),
     path(
-        "partners/<str:public_id>/members/",
+        f"{PARTNER}card/<str:card_id>/remove/",
         partner_views.partner_action,
-        {"action": "member_add"},
-        name="member_add",
+        {"action": "card_remove"},
+        name="card_remove",
     ),
+    path(f"{PARTNER}members/", screen_view("members", "member_add"), name="partner_members"),
     path(
-        "partners/<str:public_id>/members/<int:user_id>/remove/",
-        partner_views.member_remove_view,
+        f"{PARTNER}members/<int:user_id>/remove/",
+        partner_views.partner_action,
+        {"action": "member_remove"},
         name="member_remove",
     ),
+    path(f"{PARTNER}api-keys/", partner_views.partner_api_keys, name="partner_api_keys"),
+    path(
+        f"{PARTNER}api-keys/revoke/",
+        partner_views.partner_api_key_revoke,
+        name="partner_api_key_revoke",
+    ),
+    path(
+        f"{PARTNER}invitations/<str:invitation_id>/resend/",
+        partner_views.partner_action,
+        {"action": "invitation_resend"},
+        name="invitation_resend",
+    ),
+    path(
+        f"{PARTNER}invitations/<str:invitation_id>/cancel/",
+        partner_views.partner_action,
+        {"action": "invitation_cancel"},
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", partner_views.invitation, name="invitation"),
+    path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
+    path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
 ]

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 
+from devcenter.partners.mail import absolute_url, person_name, send_branded
 from devcenter.reviews.models import ApplicationStatus, CertificationApplication
 
-# status -> (subject ja, subject en, body ja, body en); bodies take {name}, {id} and {detail}.
-_MESSAGES: dict[str, tuple[str, str, str, str]] = {
+# status -> (subject ja, subject en, what ja, what en, next ja, next en)
+_MESSAGES: dict[str, tuple[str, str, str, str, str, str]] = {
     ApplicationStatus.APPROVED: (
         "認定パートナー申請が承認されました",
         "Your certification application was approved",
-        "{name} の認定申請（{id}）が承認されました。法人・認定パートナーとしてご利用いただけます。",
-        "The certification application {id} of {name} was approved: the partner is now "
-        "corporate certified.",
+        "承認されました。法人・認定パートナーとしてご利用いただけます。",
+        "approved: the partner is now a certified corporate partner.",
+        "利用できるサービスとパートナーアカウントは次のページで確認できます。",
+        "See the services and the partner account it may now use here:",
     ),
     ApplicationStatus.REJECTED: (
         "認定パートナー申請が却下されました",
         "Your certification application was rejected",
-        "{name} の認定申請（{id}）は却下されました。\n理由: {detail}",
-        "The certification application {id} of {name} was rejected.\nReason: {detail}",
+        "却下されました。理由は次のとおりです。",
+        "rejected, for this reason:",
+        "書類をそろえて、いつでも申請し直すことができます。",
+        "You may apply again at any time with the documents in order:",
     ),
     ApplicationStatus.NEEDS_INFO: (
         "認定パートナー申請について追加の情報が必要です",
         "More information is needed for your certification application",
-        "{name} の認定申請（{id}）について、次の情報をお送りください。\n{detail}",
-        "Please send the following for the certification application {id} of {name}.\n{detail}",
+        "スタッフが次の情報を求めています。",
+        "staff ask for the following.",
+        "次のページから書類をアップロードするか、そのまま送り返してください。審査が再開されます。",
+        "Upload a document or send the application back on this page; the review then continues:",
     ),
 }
 
@@ -43,22 +48,25 @@ def notify_applicant(application_pk: int) -> None:
     template = _MESSAGES.get(application.status)
     if template is None:
         return
-    subject_ja, subject_en, body_ja, body_en = template
-    values = {
-        "name": application.partner.registration_name,
-        "id": application.public_id,
-    }
+    subject_ja, subject_en, what_ja, what_en, next_ja, next_en = template
     detail_ja, detail_en = _details(application)
-    send_mail(
-        subject=f"[devcenter] {subject_ja} / {subject_en}",
-        message=(
-            body_ja.format(**values, detail=detail_ja)
-            + "\n\n----\n\n"
-            + body_en.format(**values, detail=detail_en)
-            + "\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[application.submitted_by.email],
+    partner = application.partner
+    send_branded(
+        to=application.submitted_by.email,
+        name=person_name(application.submitted_by),
+        template="application_decided",
+        subject=(subject_ja, subject_en),
+        context={
+            "partner": partner.registration_name,
+            "application_id": application.public_id,
+            "what_ja": what_ja,
+            "what_en": what_en,
+            "detail_ja": detail_ja,
+            "detail_en": detail_en,
+            "next_ja": next_ja,
+            "next_en": next_en,
+            "link": absolute_url(reverse("portal:partner_certification", args=[partner.public_id])),
+        },
     )
 
 

@@ -155,6 +155,17 @@ EMAIL_BACKEND = os.environ.get(
     "DEVCENTER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEVCENTER_FROM_EMAIL", "devcenter@localhost")
+DEVCENTER_BASE_URL = os.environ.get("DEVCENTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[mixi Developer Center] "  # the site's name, never the host
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}", "OPTIONS": options}
+    for name, options in (
+        ("UserAttributeSimilarityValidator", {}),
+        ("MinimumLengthValidator", {"min_length": 12}),
+        ("CommonPasswordValidator", {}),
+        ("NumericPasswordValidator", {}),
+    )
+]
 
 # ---------------------------------------------------------------- partner registry
 DEVCENTER_TEST_ACCOUNT_LIMIT = int(os.environ.get("DEVCENTER_TEST_ACCOUNT_LIMIT", "10"))

@@ -93,8 +93,12 @@ def test_the_new_member_gets_an_e_mail_in_both_languages(
     assert mail.to == [developer.email]
     assert "メンバーに追加されました" in mail.subject
     assert "added to a partner" in mail.subject
-    assert f"{partner.registration_name}（{partner.public_id}）に開発者として" in mail.body
-    assert "as a developer" in mail.body
+    assert f"{partner.registration_name} に開発者として" in mail.body
+    assert "with the role “Developer”" in mail.body
+    assert f"http://127.0.0.1:8000/partners/{partner.public_id}/" in mail.body  # absolute
+    assert mail.subject.startswith("[mixi Developer Center] ")
+    [(html, _kind)] = mail.alternatives
+    assert f'href="http://127.0.0.1:8000/partners/{partner.public_id}/"' in html
 
 
 def test_a_refused_addition_sends_nothing(mailoutbox, django_capture_on_commit_callbacks) -> None:
