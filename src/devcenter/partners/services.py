@@ -192,8 +192,8 @@ def partner_register_corporate_general(*, user: Any, details: CorporateDetails) 
 def partner_register_corporate_pending(*, user: Any, details: CorporateDetails) -> Partner:
     """Register a corporation applying for certification directly: no type, status pending.
 
-    The policy decides from `legal_entity_registered` (`decide_move(None,
-    "corporate_certified", …)`); a refusal raises its code and writes nothing. No account is
+    The policy decides from `legal_entity_registered` (the move from "not registered" to
+    `PartnerType.CORPORATE_CERTIFIED`); a refusal raises its code and writes nothing. No account is
     created until the application is approved (`partner_certify`).
     """
     cleaned = details.cleaned()
@@ -251,10 +251,10 @@ def partner_register_individual(*, user: Any, registration_name: str) -> Partner
 def partner_certify(*, partner: Partner, actor: str) -> Partner:
     """Make the partner corporate_certified (called by reviews inside the approval).
 
-    Locks the partner row, checks `decide_move(type, "corporate_certified",
-    {"legal_entity_registered": …})`, activates a pending partner, creates the partner account
-    (with the emblem) and deletes the accounts the certified type may not hold (the general
-    partner account). Returns the locked, updated partner.
+    Locks the partner row, checks the move to `PartnerType.CORPORATE_CERTIFIED` with its
+    status and derived facts (`check_partner_move`), activates a pending partner, creates the
+    partner account (with the emblem) and deletes the accounts the certified type may not
+    hold (the general partner account). Returns the locked, updated partner.
     """
     locked = Partner.objects.select_for_update().get(pk=partner.pk)
     check_partner_move(locked, PartnerType.CORPORATE_CERTIFIED)

@@ -86,11 +86,10 @@ def application_submit_upgrade(
 
     A corporate general partner applies to upgrade (kind upgrade); a pending corporation
     whose earlier application was decided applies again (kind new). The policy decides
-    (`decide_move(type, "corporate_certified", legal_entity_registered)`): an individual
-    partner or an unregistered organisation is refused with its code (409), a suspended
-    partner with `partner_suspended` (409). A non-member gets
-    404, staff who are not members 403 `not_a_member`; one open application per partner
-    (`application_already_open`).
+    (`certification.apply`: the move to certified, with `legal_entity_registered`): an
+    individual partner or an unregistered organisation is refused with its code (409), a
+    suspended partner with `partner_suspended` (409). Anyone with no role for the partner,
+    staff included, gets 404; one open application per partner (`application_already_open`).
     """
     uploads = _inspect_required(registry_certificate, application_form)
     with files_removed_on_failure() as stored, transaction.atomic():
