@@ -50,11 +50,8 @@ def _oauth() -> Any:
 
 
 def _graph_api_client_create(registration: Registration) -> IssuedSecret | None:
-    """Make the registration an OAuth 2.0 client of the authorization server, if installed."""
-    oauth = _oauth()
-    if oauth is None:
-        return None
-    issued = oauth.oauth_client_create(
+    """Make the registration an OAuth 2.0 client of the authorization server."""
+    issued = _oauth().oauth_client_create(
         registration_id=registration.public_id,
         name=registration.name,
         redirect_uris=list(registration.redirect_uris),
@@ -97,10 +94,8 @@ def _is_delegated(credential: Credential) -> bool:
 def credential_rotate(credential: Credential) -> IssuedSecret:
     """Issue a new secret; the current ones stop after the grace period (not before)."""
     if _is_delegated(credential):
-        oauth = _oauth()
-        if oauth is not None:
-            issued = oauth.oauth_client_rotate(client_id=credential.client_id)
-            return IssuedSecret(issued.client_id, issued.client_secret)
+        issued = _oauth().oauth_client_rotate(client_id=credential.client_id)
+        return IssuedSecret(issued.client_id, issued.client_secret)
     if credential.kind == CredentialKind.CHECK_KEY:
         return _rotate_check_key(credential)
     grace_end = clock.now() + timedelta(hours=settings.DEVCENTER_CREDENTIAL_GRACE_HOURS)
@@ -121,9 +116,7 @@ def credential_revoke(credential: Credential) -> None:
     """Stop the credential and every secret at once (a deleted registration)."""
     now = clock.now()
     if _is_delegated(credential):
-        oauth = _oauth()
-        if oauth is not None:
-            oauth.oauth_client_revoke(client_id=credential.client_id)
+        _oauth().oauth_client_revoke(client_id=credential.client_id)
     credential.secrets.filter(revoked_at__isnull=True).update(revoked_at=now)
     credential.revoked_at = now
     credential.save(update_fields=["revoked_at"])
@@ -134,13 +127,11 @@ def graph_api_client_update(registration: Registration) -> None:
     credential = Credential.objects.filter(registration=registration).first()
     if credential is None or not _is_delegated(credential):
         return
-    oauth = _oauth()
-    if oauth is not None:
-        oauth.oauth_client_update(
-            client_id=credential.client_id,
-            name=registration.name,
-            redirect_uris=list(registration.redirect_uris),
-        )
+    _oauth().oauth_client_update(
+        client_id=credential.client_id,
+        name=registration.name,
+        redirect_uris=list(registration.redirect_uris),
+    )
 
 
 def secret_valid(credential: Credential, raw: str) -> bool:
