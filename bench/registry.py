@@ -488,7 +488,7 @@ def register_one(user: object, number: int) -> None:
         legal_entity_registered=True,
         contact_email="bench@example.co.jp",
     )
-    partner_register_corporate_general(user=user, details=details)
+    partner_register_corporate_general(acting_user=user, details=details)
 
 
 TASKS: dict[str, Callable[..., dict[str, float]]] = {

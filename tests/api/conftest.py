@@ -90,19 +90,19 @@ def individual(developer: Any) -> Any:
 def submitted(developer: Any, general_partner: Any) -> Any:
     """A submitted upgrade application of `general_partner`, with both documents."""
     return application_submit_upgrade(
-        user=developer, partner_id=general_partner.public_id, **documents()
+        acting_user=developer, partner_id=general_partner.public_id, **documents()
     )
 
 
 @pytest.fixture
 def in_review(submitted: Any, staff_user: Any) -> Any:
-    return application_start_review(application_id=submitted.public_id, reviewer=staff_user)
+    return application_start_review(application_id=submitted.public_id, acting_user=staff_user)
 
 
 @pytest.fixture
 def needs_info(in_review: Any, staff_user: Any) -> Any:
     return application_request_info(
-        application_id=in_review.public_id, reviewer=staff_user, note="印鑑証明も送ってください"
+        application_id=in_review.public_id, acting_user=staff_user, note="印鑑証明も送ってください"
     )
 
 

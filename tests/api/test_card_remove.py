@@ -6,7 +6,7 @@ from tests.api.conftest import error_code, last_event
 
 
 def test_removing_the_card_moves_back_to_individual(dev, developer, individual):
-    card = card_register(partner_id=individual.public_id, token="tok_visa", by=developer)  # noqa: S106
+    card = card_register(partner_id=individual.public_id, token="tok_visa", acting_user=developer)  # noqa: S106
 
     response = dev.delete(f"/partners/{individual.public_id}/cards/{card.public_id}")
 
@@ -24,7 +24,7 @@ def test_unknown_card_is_404(dev, individual):
 
 
 def test_stranger_gets_404(other_dev, developer, individual):
-    card = card_register(partner_id=individual.public_id, token="tok_visa", by=developer)  # noqa: S106
+    card = card_register(partner_id=individual.public_id, token="tok_visa", acting_user=developer)  # noqa: S106
 
     response = other_dev.delete(f"/partners/{individual.public_id}/cards/{card.public_id}")
 

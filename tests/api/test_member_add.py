@@ -48,7 +48,10 @@ def test_stranger_gets_404(other_dev, general_partner):
 def test_developer_member_is_not_an_owner(developer, general_partner):
     colleague = platform_user()
     member_add(
-        partner_id=general_partner.public_id, email=colleague.email, role="developer", by=developer
+        partner_id=general_partner.public_id,
+        email=colleague.email,
+        role="developer",
+        acting_user=developer,
     )
     caller = ApiCaller(api_key(colleague, "developer"))
 

@@ -8,7 +8,10 @@ from tests.partners.factories import platform_user
 def test_lists_the_members_oldest_first(dev, developer, general_partner):
     colleague = platform_user()
     member_add(
-        partner_id=general_partner.public_id, email=colleague.email, role="developer", by=developer
+        partner_id=general_partner.public_id,
+        email=colleague.email,
+        role="developer",
+        acting_user=developer,
     )
 
     response = dev.get(f"/partners/{general_partner.public_id}/members")

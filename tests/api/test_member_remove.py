@@ -9,7 +9,7 @@ from tests.partners.factories import platform_user
 
 def _add(partner, developer, role="developer"):
     user = platform_user()
-    member_add(partner_id=partner.public_id, email=user.email, role=role, by=developer)
+    member_add(partner_id=partner.public_id, email=user.email, role=role, acting_user=developer)
     return user
 
 

@@ -7,7 +7,7 @@ from tests.api.conftest import error_code, last_event
 
 def test_approval_certifies_the_partner(staff, staff_user, in_review):
     application_confirm_identity(
-        application_id=in_review.public_id, reviewer=staff_user, note="電話で確認"
+        application_id=in_review.public_id, acting_user=staff_user, note="電話で確認"
     )
 
     response = staff.post(f"/staff/applications/{in_review.public_id}/approve")

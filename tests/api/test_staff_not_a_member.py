@@ -42,11 +42,13 @@ def targets(certified_partner, developer, staff_user):
     from devcenter.reviews.services import application_submit_new
 
     account = test_account_create(
-        partner_id=certified_partner.public_id, display_name="qa", by=developer
+        partner_id=certified_partner.public_id, display_name="qa", acting_user=developer
     )
     from tests.partners.factories import corporate_details
 
-    application = application_submit_new(user=developer, details=corporate_details(), **documents())
+    application = application_submit_new(
+        acting_user=developer, details=corporate_details(), **documents()
+    )
     document = application.documents.first()
     return _endpoints(certified_partner, application, document, account, developer)
 

@@ -6,7 +6,7 @@ from tests.api.conftest import error_code, last_event
 
 def test_deletes_a_test_account(dev, developer, certified_partner):
     account = account_services.test_account_create(
-        partner_id=certified_partner.public_id, display_name="消す", by=developer
+        partner_id=certified_partner.public_id, display_name="消す", acting_user=developer
     )
 
     response = dev.delete(

@@ -36,7 +36,7 @@ def test_parallel_card_registrations_keep_one_card_and_a_gapless_chain(transacti
         try:
             start.wait()
             outcomes[n] = card_register(
-                partner_id=partner.public_id, token=TOKENS[n % len(TOKENS)], by=user
+                partner_id=partner.public_id, token=TOKENS[n % len(TOKENS)], acting_user=user
             )
         except Exception as error:  # a DomainError is clean; anything else fails the test
             outcomes[n] = error

@@ -45,17 +45,17 @@ def _details() -> CorporateDetails:
 
 def corporate_general() -> Partner:
     """Register a corporate general partner (with its general partner account)."""
-    return partner_register_corporate_general(user=platform_user(), details=_details())
+    return partner_register_corporate_general(acting_user=platform_user(), details=_details())
 
 
 def corporate_pending() -> Partner:
     """Register a corporation awaiting certification (no type yet)."""
-    return partner_register_corporate_pending(user=platform_user(), details=_details())
+    return partner_register_corporate_pending(acting_user=platform_user(), details=_details())
 
 
 def individual() -> Partner:
     """Register an individual partner (with the user's user account)."""
-    return partner_register_individual(user=platform_user(), registration_name="個人開発者")
+    return partner_register_individual(acting_user=platform_user(), registration_name="個人開発者")
 
 
 def account_of(partner: Partner, kind: str) -> PlatformAccount:

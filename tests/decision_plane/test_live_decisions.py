@@ -160,13 +160,13 @@ def test_deleted_account_is_not_found(client, snapshot):
     partner = certified()
     owner = partner.memberships.get().user
     test_account = accounts.test_account_create(
-        partner_id=partner.public_id, display_name="t", by=owner
+        partner_id=partner.public_id, display_name="t", acting_user=owner
     )
     person = user_account_of(individual())
     ask = action("profile.view", test_account.public_id, person.public_id)
     assert decide(client, ask, min_snapshot=sequence()).body["decisions"][0]["code"] != "not_found"
     accounts.test_account_delete(
-        partner_id=partner.public_id, account_id=test_account.public_id, by=owner
+        partner_id=partner.public_id, account_id=test_account.public_id, acting_user=owner
     )
     (decision,) = decide(client, ask, min_snapshot=sequence()).body["decisions"]
     assert decision["code"] == "not_found"

@@ -76,15 +76,19 @@ def corporate_details(**overrides: Any) -> CorporateDetails:
 def corporate_general_partner(user: Any = None, **details: Any) -> Partner:
     """Register a corporate general partner through the service; `user` becomes its owner."""
     owner = user or platform_user()
-    return partner_register_corporate_general(user=owner, details=corporate_details(**details))
+    return partner_register_corporate_general(
+        acting_user=owner, details=corporate_details(**details)
+    )
 
 
 def corporate_pending_partner(user: Any = None, **details: Any) -> Partner:
     """Register a corporation applying for certification directly (no type, pending)."""
     owner = user or platform_user()
-    return partner_register_corporate_pending(user=owner, details=corporate_details(**details))
+    return partner_register_corporate_pending(
+        acting_user=owner, details=corporate_details(**details)
+    )
 
 
 def individual_partner(user: Any = None, name: str = "個人開発者") -> Partner:
     """Register an individual partner through the service."""
-    return partner_register_individual(user=user or platform_user(), registration_name=name)
+    return partner_register_individual(acting_user=user or platform_user(), registration_name=name)

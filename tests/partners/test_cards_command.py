@@ -24,7 +24,7 @@ def _expire(*args: str) -> str:
 def test_expire_prints_the_count_and_is_idempotent() -> None:
     user = platform_user()
     partner = individual_partner(user=user)
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert _expire() == "expired 0 cards"
     later = f"{card.exp_year + 1}-01-01"
     assert _expire("--today", later) == "expired 1 cards"

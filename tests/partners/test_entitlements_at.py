@@ -33,9 +33,9 @@ def test_across_a_card_added_and_removed() -> None:
     before = timezone.now()
     partner = individual_partner(user=user)
     t1 = timezone.now()
-    card = card_register(partner_id=partner.public_id, token=SANDBOX_CARD, by=user)
+    card = card_register(partner_id=partner.public_id, token=SANDBOX_CARD, acting_user=user)
     t2 = timezone.now()
-    card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
+    card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=user)
     t3 = timezone.now()
 
     assert graph_api(partner.public_id, t1) == "requires_card"
@@ -92,7 +92,7 @@ def test_across_a_policy_version_change() -> None:
 def test_the_api_and_the_cli_answer_at_an_instant() -> None:
     user = platform_user()
     partner = individual_partner(user=user)
-    card_register(partner_id=partner.public_id, token=SANDBOX_CARD, by=user)
+    card_register(partner_id=partner.public_id, token=SANDBOX_CARD, acting_user=user)
     at = timezone.now().isoformat()
     api = ApiCaller(api_key(user, "developer"))
 

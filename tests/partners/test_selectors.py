@@ -49,14 +49,14 @@ def test_partner_get() -> None:
 def test_partner_for_user_is_404_for_non_members_staff_included() -> None:
     owner = platform_user()
     partner = corporate_general_partner(user=owner)
-    assert partner_for_user(user=owner, public_id=partner.public_id) == partner
+    assert partner_for_user(acting_user=owner, public_id=partner.public_id) == partner
     # Being staff gives no right as a member: staff see partners in the staff console.
     for outsider in (platform_user(), None, platform_user(is_staff=True)):
         with pytest.raises(NotFoundError) as hidden:
-            partner_for_user(user=outsider, public_id=partner.public_id)
+            partner_for_user(acting_user=outsider, public_id=partner.public_id)
         assert hidden.value.code == "partner_not_found"
     with pytest.raises(NotFoundError):
-        partner_for_user(user=owner, public_id="ptn_nope")
+        partner_for_user(acting_user=owner, public_id="ptn_nope")
 
 
 def test_partners_of_user_lists_memberships_only() -> None:
@@ -81,7 +81,7 @@ def _partners_of_every_state():
     individual = individual_partner(user=user)
     carded_user = platform_user()
     carded = individual_partner(user=carded_user)
-    card_register(partner_id=carded.public_id, token="tok_visa", by=carded_user)
+    card_register(partner_id=carded.public_id, token="tok_visa", acting_user=carded_user)
     carded.refresh_from_db()
     from devcenter.partners.services import partner_certify
 

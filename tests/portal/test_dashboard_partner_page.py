@@ -165,7 +165,7 @@ def test_a_corporate_partner_may_not_register_a_card(client_in: Client, general:
 def test_remove_card_confirms_what_will_be_lost_first(
     client_in: Client, user: Any, individual: Any
 ) -> None:
-    card = card_register(partner_id=individual.public_id, token="tok_visa", by=user)  # noqa: S106
+    card = card_register(partner_id=individual.public_id, token="tok_visa", acting_user=user)  # noqa: S106
     confirm_url = url(individual, f"card/{card.public_id}/remove/")
 
     confirm = client_in.get(confirm_url, {"lang": "en"}).content.decode()
@@ -186,7 +186,7 @@ def test_remove_card_confirms_what_will_be_lost_first(
 
 
 def test_no_action_url_answers_405(client_in: Client, individual: Any, user: Any) -> None:
-    card = card_register(partner_id=individual.public_id, token="tok_visa", by=user)  # noqa: S106
+    card = card_register(partner_id=individual.public_id, token="tok_visa", acting_user=user)  # noqa: S106
     for rest in ("card/", "services/", "accounts/", "members/", "history/", "settings/"):
         assert client_in.get(url(individual, rest)).status_code == 200, rest
     assert client_in.get(url(individual, f"card/{card.public_id}/remove/")).status_code == 200

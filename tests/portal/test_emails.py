@@ -54,17 +54,17 @@ def test_the_approval_mail_links_to_the_certification_screen(
 ) -> None:
     staff = StaffFactory()
     application = application_submit_upgrade(
-        user=user,
+        acting_user=user,
         partner_id=general.public_id,
         registry_certificate=pdf_upload(),
         application_form=pdf_upload("form.pdf"),
     )
-    application_start_review(application_id=application.public_id, reviewer=staff)
-    application_confirm_identity(application_id=application.public_id, reviewer=staff, note="ok")
+    application_start_review(application_id=application.public_id, acting_user=staff)
+    application_confirm_identity(application_id=application.public_id, acting_user=staff, note="ok")
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        application_approve(application_id=application.public_id, reviewer=staff)
+        application_approve(application_id=application.public_id, acting_user=staff)
 
     [mail] = mailoutbox
     link = f"http://127.0.0.1:8000/partners/{general.public_id}/certification/"

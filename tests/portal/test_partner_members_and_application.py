@@ -34,7 +34,7 @@ def page_of(client: Client, partner: Any, screen: str = "members/") -> str:
 def as_member(client: Client, partner: Any, role: str, by: Any) -> Any:
     """Log `client` in as a new member of `partner` with `role`; return the user."""
     colleague = platform_user()
-    member_add(partner_id=partner.public_id, email=colleague.email, role=role, by=by)
+    member_add(partner_id=partner.public_id, email=colleague.email, role=role, acting_user=by)
     client.force_login(colleague)
     return colleague
 
@@ -175,7 +175,9 @@ def test_a_developer_sees_no_add_form_and_may_not_add(client: Client, general: A
 
 def test_the_owner_removes_a_member(client_in: Client, general: Any, user: Any):
     colleague = platform_user()
-    member_add(partner_id=general.public_id, email=colleague.email, role="developer", by=user)
+    member_add(
+        partner_id=general.public_id, email=colleague.email, role="developer", acting_user=user
+    )
 
     confirm = client_in.get(url(general, f"members/{colleague.pk}/remove/")).content.decode()
     response = client_in.post(url(general, f"members/{colleague.pk}/remove/"))
@@ -227,7 +229,7 @@ def test_a_stranger_gets_404_for_every_member_action(client: Client, general: An
 @pytest.fixture
 def application(general: Any, user: Any) -> CertificationApplication:
     return application_submit_upgrade(
-        user=user,
+        acting_user=user,
         partner_id=general.public_id,
         registry_certificate=pdf_upload(),
         application_form=pdf_upload("form.pdf"),
@@ -291,9 +293,9 @@ def test_withdrawing_twice_is_a_409_with_its_code(
 def test_needs_info_shows_what_staff_ask_for_and_resubmits(
     client_in: Client, general: Any, application: CertificationApplication, staff: Any
 ):
-    application_start_review(application_id=application.public_id, reviewer=staff)
+    application_start_review(application_id=application.public_id, acting_user=staff)
     application_request_info(
-        application_id=application.public_id, reviewer=staff, note="履歴事項全部証明書が古い"
+        application_id=application.public_id, acting_user=staff, note="履歴事項全部証明書が古い"
     )
 
     html = page_of(client_in, general, "certification/")
@@ -314,8 +316,8 @@ def test_needs_info_shows_what_staff_ask_for_and_resubmits(
 def test_a_resubmitted_executable_is_refused_and_nothing_changes(
     client_in: Client, general: Any, application: CertificationApplication, staff: Any
 ):
-    application_start_review(application_id=application.public_id, reviewer=staff)
-    application_request_info(application_id=application.public_id, reviewer=staff, note="x")
+    application_start_review(application_id=application.public_id, acting_user=staff)
+    application_request_info(application_id=application.public_id, acting_user=staff, note="x")
     executable = upload("fake.pdf", b"MZ\x90\x00binary")  # a PDF by name only
 
     response = client_in.post(
@@ -333,10 +335,10 @@ def test_a_resubmitted_executable_is_refused_and_nothing_changes(
 def test_a_rejection_shows_its_reason_in_the_page_language(
     client_in: Client, general: Any, application: CertificationApplication, staff: Any
 ):
-    application_start_review(application_id=application.public_id, reviewer=staff)
+    application_start_review(application_id=application.public_id, acting_user=staff)
     application_reject(
         application_id=application.public_id,
-        reviewer=staff,
+        acting_user=staff,
         reason_ja="法人番号が一致しません",
         reason_en="The corporate number does not match",
     )
@@ -356,7 +358,9 @@ def test_the_last_owner_is_offered_no_leave_button_a_second_owner_brings_it(
     leave = f'/members/{user.pk}/remove/"'
 
     alone = page_of(client_in, general)
-    member_add(partner_id=general.public_id, email=platform_user().email, role="owner", by=user)
+    member_add(
+        partner_id=general.public_id, email=platform_user().email, role="owner", acting_user=user
+    )
     with_another_owner = page_of(client_in, general)
 
     assert own_row in alone

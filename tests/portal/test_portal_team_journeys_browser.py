@@ -200,7 +200,7 @@ from devcenter.partners.invitations import invitation_resend
 from devcenter.partners.models import Invitation
 invitation = Invitation.objects.get(email="{email}", status="pending")
 invitation_resend(partner_id=invitation.partner.public_id, invitation_id=invitation.public_id,
-                  by=invitation.invited_by)
+                  acting_user=invitation.invited_by)
 """
     out = subprocess.run(  # noqa: S603
         [*devcenter_command(), "shell", "-c", script],

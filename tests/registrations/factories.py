@@ -51,7 +51,7 @@ def partner_of_type(partner_type: str, user: Any) -> Any:
             return partner_certify(partner=partner, actor="system")
     partner = individual_partner(user=user)
     if partner_type == "individual_card":
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)  # noqa: S106
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)  # noqa: S106
         partner.refresh_from_db()
     return partner
 

@@ -39,13 +39,13 @@ def test_one_of_two_concurrent_decisions_wins(dev, certified_partner, platform_k
     threads = [
         threading.Thread(
             target=decide,
-            args=(lambda: listing_publish(registration_id=app, reviewer=staff_user),),
+            args=(lambda: listing_publish(registration_id=app, acting_user=staff_user),),
         ),
         threading.Thread(
             target=decide,
             args=(
                 lambda: listing_reject(
-                    registration_id=app, reviewer=other_staff, reason_ja="否", reason_en="No"
+                    registration_id=app, acting_user=other_staff, reason_ja="否", reason_en="No"
                 ),
             ),
         ),
@@ -88,7 +88,7 @@ def test_two_partners_racing_for_a_community_s_last_place(developer, certified_p
             service="app_pc",
             name="アプリ",
             fields=fields,
-            by=developer,
+            acting_user=developer,
         )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -97,7 +97,11 @@ def test_two_partners_racing_for_a_community_s_last_place(developer, certified_p
         try:
             barrier.wait()
             registration_create(
-                partner_id=partner_id, service="app_pc", name="アプリ", fields=fields, by=user
+                partner_id=partner_id,
+                service="app_pc",
+                name="アプリ",
+                fields=fields,
+                acting_user=user,
             )
             outcomes.append("ok")
         except DomainError as error:

@@ -44,7 +44,7 @@ def _create(dev, partner, service):
 def _remove_card(partner, user):
     card = Card.objects.get(partner=partner, status="verified")
     with transaction.atomic():
-        card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
+        card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=user)
 
 
 def test_card_removed_suspends_graph_api_then_a_card_restores(dev, developer, card_partner):
@@ -63,7 +63,7 @@ def test_card_removed_suspends_graph_api_then_a_card_restores(dev, developer, ca
     detail = dev.get(f"/registrations/{graph}").json()
     assert (detail["status"], detail["usable"]) == ("suspended", False)
 
-    card_register(partner_id=card_partner.public_id, token="tok_visa", by=developer)  # noqa: S106
+    card_register(partner_id=card_partner.public_id, token="tok_visa", acting_user=developer)  # noqa: S106
 
     restored = Registration.objects.get(public_id=graph)
     assert (restored.status, restored.suspended_reason, restored.restore_status) == (
@@ -81,7 +81,7 @@ def test_suspended_credentials_stop_and_come_back(dev, developer, card_partner):
 
     reg = _create(dev, card_partner, "app_smartphone")
     with transaction.atomic():
-        issued = credentials_issue(registration_id=reg, by=developer)
+        issued = credentials_issue(registration_id=reg, acting_user=developer)
     client_id = issued.secret.client_id
     assert registration_client_usable(client_id)
 
@@ -93,7 +93,7 @@ def test_suspended_credentials_stop_and_come_back(dev, developer, card_partner):
     rotate = dev.post(f"/registrations/{reg}/credentials/rotate")
     assert (rotate.status_code, rotate.json()["code"]) == (409, "registration_suspended")
 
-    card_register(partner_id=card_partner.public_id, token="tok_visa", by=developer)  # noqa: S106
+    card_register(partner_id=card_partner.public_id, token="tok_visa", acting_user=developer)  # noqa: S106
 
     assert registration_client_usable(client_id)
     assert Credential.objects.filter(client_id=client_id, revoked_at__isnull=True).exists()

@@ -80,7 +80,7 @@ def make_application(partner: Any, owner: Any) -> Callable[..., CertificationApp
 
     def make(status: str = "submitted", *, identity: bool = False) -> CertificationApplication:
         application = services.application_submit_upgrade(
-            user=owner,
+            acting_user=owner,
             partner_id=partner.public_id,
             registry_certificate=pdf_upload("registry.pdf"),
             application_form=upload("form.png", tiny_png(), "image/png"),
@@ -88,27 +88,27 @@ def make_application(partner: Any, owner: Any) -> Callable[..., CertificationApp
         reviewer = StaffFactory()
         if status in {"in_review", "needs_info", "approved", "rejected"}:
             services.application_start_review(
-                application_id=application.public_id, reviewer=reviewer
+                application_id=application.public_id, acting_user=reviewer
             )
         if identity or status == "approved":
             services.application_confirm_identity(
-                application_id=application.public_id, reviewer=reviewer, note="Called the CEO."
+                application_id=application.public_id, acting_user=reviewer, note="Called the CEO."
             )
         if status == "needs_info":
             services.application_request_info(
-                application_id=application.public_id, reviewer=reviewer, note="Send page 2."
+                application_id=application.public_id, acting_user=reviewer, note="Send page 2."
             )
         if status == "rejected":
             services.application_reject(
                 application_id=application.public_id,
-                reviewer=reviewer,
+                acting_user=reviewer,
                 reason_ja="書類不備",
                 reason_en="Incomplete documents",
             )
         if status == "approved":
-            services.application_approve(application_id=application.public_id, reviewer=reviewer)
+            services.application_approve(application_id=application.public_id, acting_user=reviewer)
         if status == "withdrawn":
-            services.application_withdraw(user=owner, application_id=application.public_id)
+            services.application_withdraw(acting_user=owner, application_id=application.public_id)
         application.refresh_from_db()
         return application
 

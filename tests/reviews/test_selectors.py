@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def apply_for_new_partner(submitted_days_ago: int) -> CertificationApplication:
     membership = MembershipFactory()
     application = application_submit_upgrade(
-        user=membership.user,
+        acting_user=membership.user,
         partner_id=membership.partner.public_id,
         registry_certificate=pdf_upload(),
         application_form=pdf_upload("form.pdf"),
@@ -75,12 +75,16 @@ def test_members_and_staff_read_an_application_others_get_404(
     application = make_application()
 
     staff = StaffFactory()
-    assert application_for_user(user=owner, application_id=application.public_id) == application
-    assert application_for_user(user=staff, application_id=application.public_id, as_staff=True)
+    assert (
+        application_for_user(acting_user=owner, application_id=application.public_id) == application
+    )
+    assert application_for_user(
+        acting_user=staff, application_id=application.public_id, as_staff=True
+    )
     # Being staff gives no right as a member: outside the staff console staff are outsiders.
     for outsider in (UserFactory(), MembershipFactory().user, AnonymousUser(), staff):
         with pytest.raises(NotFoundError) as refused:
-            application_for_user(user=outsider, application_id=application.public_id)
+            application_for_user(acting_user=outsider, application_id=application.public_id)
         assert refused.value.code == "application_not_found"
 
 
@@ -91,12 +95,12 @@ def test_a_member_of_partner_a_gets_404_for_partner_b_documents(
     member_of_a = MembershipFactory().user
 
     with pytest.raises(NotFoundError) as refused:
-        document_for_user(user=member_of_a, document_id=document.public_id)
+        document_for_user(acting_user=member_of_a, document_id=document.public_id)
 
     assert refused.value.code == "document_not_found"
     assert refused.value.status == 404
     with pytest.raises(NotFoundError) as unknown:
-        document_for_user(user=member_of_a, document_id="doc_doesnotexist")
+        document_for_user(acting_user=member_of_a, document_id="doc_doesnotexist")
     assert unknown.value.code == refused.value.code  # the same answer as for no document
 
 
@@ -107,9 +111,9 @@ def test_a_developer_sees_the_metadata_but_may_not_open_a_registry_certificate(
     document = application.documents.get(kind="registry_certificate")
     developer = MembershipFactory(partner=partner, role="developer").user
 
-    assert application_for_user(user=developer, application_id=application.public_id)
+    assert application_for_user(acting_user=developer, application_id=application.public_id)
     with pytest.raises(ForbiddenError) as refused:
-        document_for_user(user=developer, document_id=document.public_id)
+        document_for_user(acting_user=developer, document_id=document.public_id)
 
     assert refused.value.code == "not_an_owner"
 
@@ -129,10 +133,10 @@ def test_members_and_staff_stream_the_document(
 
     if who == "inactive_member":
         with pytest.raises(NotFoundError):
-            document_for_user(user=user, document_id=document.public_id)
+            document_for_user(acting_user=user, document_id=document.public_id)
         return
     found = document_for_user(
-        user=user, document_id=document.public_id, as_staff=who.startswith("staff")
+        acting_user=user, document_id=document.public_id, as_staff=who.startswith("staff")
     )
     with document_open(found) as handle:
         assert handle.read() == tiny_pdf()
@@ -146,7 +150,9 @@ def test_a_purged_document_cannot_be_opened(
         decided_at=timezone.now() - timedelta(days=365)
     )
     documents_purge(now=timezone.now())
-    document = document_for_user(user=owner, document_id=application.documents.first().public_id)
+    document = document_for_user(
+        acting_user=owner, document_id=application.documents.first().public_id
+    )
 
     with pytest.raises(NotFoundError) as refused:
         document_open(document)

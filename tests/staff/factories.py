@@ -84,7 +84,7 @@ def submitted_application(seed: int = 1) -> object:
     from devcenter.reviews.services import application_submit_new
 
     return application_submit_new(
-        user=UserFactory(),
+        acting_user=UserFactory(),
         details=corporate_details(seed),
         registry_certificate=SimpleUploadedFile("registry.pdf", sample_pdf(), "application/pdf"),
         application_form=SimpleUploadedFile("form.png", sample_png(), "image/png"),

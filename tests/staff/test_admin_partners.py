@@ -25,7 +25,9 @@ def console(client: Client) -> Client:
 
 @pytest.fixture
 def partner() -> Partner:
-    return partner_register_corporate_general(user=UserFactory(), details=corporate_details(3))
+    return partner_register_corporate_general(
+        acting_user=UserFactory(), details=corporate_details(3)
+    )
 
 
 @pytest.mark.parametrize("field", ["registration_name", "public_id", "corporate_number"])
@@ -33,7 +35,7 @@ def test_search_finds_a_partner_by_name_public_id_and_corporate_number(
     console: Client, partner: Partner, field: str
 ) -> None:
     other = partner_register_corporate_general(
-        user=UserFactory(), details=corporate_details(4, registration_name="Other Studio")
+        acting_user=UserFactory(), details=corporate_details(4, registration_name="Other Studio")
     )
     page = console.get(reverse(CHANGELIST), {"q": getattr(partner, field)}).content.decode()
     assert partner.public_id in page

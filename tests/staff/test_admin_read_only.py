@@ -32,7 +32,7 @@ def test_audit_admin_has_no_add_change_delete_or_actions() -> None:
 
 
 def test_audit_events_can_be_read_not_changed_or_deleted(console: Client) -> None:
-    partner_register_individual(user=UserFactory(), registration_name="Solo Dev")
+    partner_register_individual(acting_user=UserFactory(), registration_name="Solo Dev")
     event = AuditEvent.objects.first()
     change = reverse("admin:audit_auditevent_change", args=[event.pk])
 
@@ -46,7 +46,7 @@ def test_audit_events_can_be_read_not_changed_or_deleted(console: Client) -> Non
 
 
 def test_platform_accounts_are_listed_read_only(console: Client) -> None:
-    partner_register_individual(user=UserFactory(), registration_name="Solo Dev")
+    partner_register_individual(acting_user=UserFactory(), registration_name="Solo Dev")
     account = PlatformAccount.objects.get()
     page = console.get(reverse("admin:platform_accounts_platformaccount_changelist"))
     assert account.public_id in page.content.decode()

@@ -22,7 +22,7 @@ router = Router(tags=["accounts"])
 @router.get("/partners/{partner_id}/accounts", response={200: list[AccountOut], **errors()})
 def account_list(request: HttpRequest, partner_id: PathText) -> QuerySet[PlatformAccount]:
     """List the partner's active platform accounts, oldest first."""
-    partner = partner_for_user(user=user_of(request), public_id=partner_id)
+    partner = partner_for_user(acting_user=user_of(request), public_id=partner_id)
     return selectors.accounts_of_partner(partner=partner).select_related("partner")
 
 
@@ -33,7 +33,7 @@ def test_account_create(
 ) -> Status[Any]:
     """Create a partner test account (certified partners, up to the configured limit)."""
     account = services.test_account_create(
-        partner_id=partner_id, display_name=payload.display_name, by=user_of(request)
+        partner_id=partner_id, display_name=payload.display_name, acting_user=user_of(request)
     )
     return Status(201, account)
 
@@ -46,5 +46,5 @@ def test_account_delete(
 ) -> PlatformAccount:
     """Delete one of the partner's test accounts (status deleted)."""
     return services.test_account_delete(
-        partner_id=partner_id, account_id=account_id, by=user_of(request)
+        partner_id=partner_id, account_id=account_id, acting_user=user_of(request)
     )

@@ -35,5 +35,5 @@ class AuditEventOut(Schema):
 @router.get("/partners/{partner_id}/history", response={200: list[AuditEventOut], **errors()})
 def partner_history(request: HttpRequest, partner_id: PathText) -> QuerySet[AuditEvent]:
     """Return the partner's audit trail, oldest first (members and staff)."""
-    partner = partner_for_user(user=user_of(request), public_id=partner_id)
+    partner = partner_for_user(acting_user=user_of(request), public_id=partner_id)
     return audit_trail(partner=partner.public_id)

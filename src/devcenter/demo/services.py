@@ -135,23 +135,25 @@ def _certified_corporation(staff: Any) -> DemoLogin:
     user, password = _user("certified")
     details = _details(1, "Demo Certified Studio", "株式会社デモ認定スタジオ")
     application = reviews.application_submit_new(
-        user=user, details=details, **_documents(details.legal_name)
+        acting_user=user, details=details, **_documents(details.legal_name)
     )
     app_id = application.public_id
-    reviews.application_start_review(application_id=app_id, reviewer=staff)
+    reviews.application_start_review(application_id=app_id, acting_user=staff)
     reviews.application_confirm_identity(
-        application_id=app_id, reviewer=staff, note="Demo: called the representative."
+        application_id=app_id, acting_user=staff, note="Demo: called the representative."
     )
-    reviews.application_approve(application_id=app_id, reviewer=staff)
+    reviews.application_approve(application_id=app_id, acting_user=staff)
     partner = partner_get_by_pk(pk=application.partner_id)
-    test_account_create(partner_id=partner.public_id, display_name="Demo test account", by=user)
+    test_account_create(
+        partner_id=partner.public_id, display_name="Demo test account", acting_user=user
+    )
     return DemoLogin(PartnerType.CORPORATE_CERTIFIED, user.email, password, partner.public_id)
 
 
 def _general_corporation() -> DemoLogin:
     user, password = _user("general")
     details = _details(2, "Demo General Apps", "合同会社デモ一般アプリ")
-    partner = partner_register_corporate_general(user=user, details=details)
+    partner = partner_register_corporate_general(acting_user=user, details=details)
     return DemoLogin(PartnerType.CORPORATE_GENERAL, user.email, password, partner.public_id)
 
 
@@ -159,9 +161,9 @@ def _general_corporation_applying() -> DemoLogin:
     """A general partner with a certification application waiting in the review queue."""
     user, password = _user("applicant")
     details = _details(3, "Demo Applicant Games", "株式会社デモ申請ゲームズ")
-    partner = partner_register_corporate_general(user=user, details=details)
+    partner = partner_register_corporate_general(acting_user=user, details=details)
     reviews.application_submit_upgrade(
-        user=user, partner_id=partner.public_id, **_documents(details.legal_name)
+        acting_user=user, partner_id=partner.public_id, **_documents(details.legal_name)
     )
     role = "corporate_general, certification application pending"
     return DemoLogin(role, user.email, password, partner.public_id)
@@ -170,9 +172,9 @@ def _general_corporation_applying() -> DemoLogin:
 def _individual(*, with_card: bool) -> DemoLogin:
     user, password = _user("card" if with_card else "solo")
     name = "Demo Card Developer" if with_card else "Demo Individual Developer"
-    partner = partner_register_individual(user=user, registration_name=name)
+    partner = partner_register_individual(acting_user=user, registration_name=name)
     if with_card:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)  # noqa: S106
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)  # noqa: S106
     return DemoLogin(partner.partner_type or "", user.email, password, partner.public_id)
 
 

@@ -25,32 +25,40 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def test_account_create(*, partner_id: str, display_name: str, by: ActingUser) -> PlatformAccount:
+def test_account_create(
+    *, partner_id: str, display_name: str, acting_user: ActingUser
+) -> PlatformAccount:
     """Create a partner test account, if the policy lets `by` (`test_account.create`).
 
     Refuses `partner_not_found` (404, also for a non-member), `partner_suspended`, the
     policy's code when the type may not hold test accounts, and `test_account_limit` when
     `DEVCENTER_TEST_ACCOUNT_LIMIT` active test accounts exist.
     """
-    partner = partner_lock_for(public_id=partner_id, user=by, operation="test_account.create")
+    partner = partner_lock_for(
+        public_id=partner_id, acting_user=acting_user, operation="test_account.create"
+    )
     if active_test_account_count(partner=partner) >= settings.DEVCENTER_TEST_ACCOUNT_LIMIT:
         raise account_error(ConflictError, AccountErrorCode.TEST_ACCOUNT_LIMIT)
     return account_create(
         partner=partner,
         kind=AccountKind.PARTNER_TEST_ACCOUNT,
         display_name=display_name,
-        actor=actor_of(by),
+        actor=actor_of(acting_user),
     )
 
 
 @transaction.atomic
-def test_account_delete(*, partner_id: str, account_id: str, by: ActingUser) -> PlatformAccount:
+def test_account_delete(
+    *, partner_id: str, account_id: str, acting_user: ActingUser
+) -> PlatformAccount:
     """Delete one of the partner's test accounts (status deleted; the row is kept).
 
     Refuses `partner_not_found`, `partner_suspended`, `account_not_found` (404),
     `not_a_test_account` and `account_deleted` (409).
     """
-    partner = partner_lock_for(public_id=partner_id, user=by, operation="test_account.delete")
+    partner = partner_lock_for(
+        public_id=partner_id, acting_user=acting_user, operation="test_account.delete"
+    )
     account = account_for_update(partner=partner, public_id=account_id)
     if account is None:
         raise account_error(NotFoundError, AccountErrorCode.ACCOUNT_NOT_FOUND)
@@ -58,4 +66,4 @@ def test_account_delete(*, partner_id: str, account_id: str, by: ActingUser) -> 
         raise account_error(ConflictError, AccountErrorCode.NOT_A_TEST_ACCOUNT)
     if account.status == AccountStatus.DELETED:
         raise account_error(ConflictError, AccountErrorCode.ACCOUNT_DELETED)
-    return account_delete(account, actor=actor_of(by))
+    return account_delete(account, actor=actor_of(acting_user))

@@ -46,7 +46,7 @@ def partner_register_corporate_general(
 ) -> Status[Any]:
     """Register a corporation as a general partner (instant, limited); the caller is owner."""
     partner = services.partner_register_corporate_general(
-        user=user_of(request), details=payload.details()
+        acting_user=user_of(request), details=payload.details()
     )
     return Status(201, partner)
 
@@ -56,7 +56,7 @@ def partner_register_corporate_general(
 def partner_register_individual(request: HttpRequest, payload: IndividualIn) -> Status[Any]:
     """Register the caller (a platform user) as an individual partner."""
     partner = services.partner_register_individual(
-        user=user_of(request), registration_name=payload.registration_name
+        acting_user=user_of(request), registration_name=payload.registration_name
     )
     return Status(201, partner)
 
@@ -70,7 +70,7 @@ def partner_list(request: HttpRequest) -> QuerySet[Partner]:
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **errors()})
 def partner_detail(request: HttpRequest, partner_id: PathText) -> Partner:
     """Return one partner (members; anyone else gets 404)."""
-    return selectors.partner_for_user(user=user_of(request), public_id=partner_id)
+    return selectors.partner_for_user(acting_user=user_of(request), public_id=partner_id)
 
 
 class EntitlementsQuery(Schema):
@@ -113,20 +113,24 @@ def partner_entitlements(
 @idempotent
 def card_register(request: HttpRequest, partner_id: PathText, payload: CardIn) -> Status[Any]:
     """Register a card by its provider token (a verified card: `individual_card`)."""
-    card = services.card_register(partner_id=partner_id, token=payload.token, by=user_of(request))
+    card = services.card_register(
+        partner_id=partner_id, token=payload.token, acting_user=user_of(request)
+    )
     return Status(201, card)
 
 
 @router.delete("/partners/{partner_id}/cards/{card_id}", response={200: CardOut, **errors(409)})
 def card_remove(request: HttpRequest, partner_id: PathText, card_id: PathText) -> Card:
     """Remove the verified card; the partner moves back to `individual`."""
-    return services.card_remove(partner_id=partner_id, card_id=card_id, by=user_of(request))
+    return services.card_remove(
+        partner_id=partner_id, card_id=card_id, acting_user=user_of(request)
+    )
 
 
 @router.get("/partners/{partner_id}/members", response={200: list[MemberOut], **errors()})
 def member_list(request: HttpRequest, partner_id: PathText) -> QuerySet[Membership]:
     """List the partner's members, oldest first (members; anyone else gets 404)."""
-    partner = selectors.partner_for_user(user=user_of(request), public_id=partner_id)
+    partner = selectors.partner_for_user(acting_user=user_of(request), public_id=partner_id)
     return selectors.partner_members(partner=partner)
 
 
@@ -135,7 +139,7 @@ def member_list(request: HttpRequest, partner_id: PathText) -> QuerySet[Membersh
 def member_add(request: HttpRequest, partner_id: PathText, payload: MemberIn) -> Status[Any]:
     """Add a platform user, found by e-mail, as an owner or developer (owners)."""
     membership = services.member_add(
-        partner_id=partner_id, email=payload.email, role=payload.role, by=user_of(request)
+        partner_id=partner_id, email=payload.email, role=payload.role, acting_user=user_of(request)
     )
     return Status(201, membership)
 
@@ -143,7 +147,7 @@ def member_add(request: HttpRequest, partner_id: PathText, payload: MemberIn) ->
 @router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})
 def member_remove(request: HttpRequest, partner_id: PathText, user_id: DbId) -> Status[None]:
     """Remove a member (owners; any member may leave); a partner keeps one owner."""
-    services.member_remove(partner_id=partner_id, user_id=user_id, by=user_of(request))
+    services.member_remove(partner_id=partner_id, user_id=user_id, acting_user=user_of(request))
     return Status(204, None)
 
 
@@ -238,7 +242,7 @@ def staff_member_add(
         partner_id=partner_id,
         email=payload.email,
         role=payload.role,
-        by=staff_of(request),
+        acting_user=staff_of(request),
         as_staff=True,
         reason=payload.reason,
     )
@@ -255,7 +259,7 @@ def staff_member_remove(
     services.member_remove(
         partner_id=partner_id,
         user_id=user_id,
-        by=staff_of(request),
+        acting_user=staff_of(request),
         as_staff=True,
         reason=payload.reason,
     )

@@ -35,6 +35,7 @@ from devcenter.partners.moves import check_move, partner_type_set
 from devcenter.partners.selectors import partner_for_user, partner_lock, partner_lock_for
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
+from devcenter.users import ActingUser
 
 TOKEN_FIELD = "token"  # noqa: S105 (the name of the input field)
 CARD_REGISTER = "card.register"  # the policy's operation (and the move it makes)
@@ -69,7 +70,7 @@ def card_is_past_expiry(exp_year: int, exp_month: int, today: date) -> bool:
     return (exp_year, exp_month) < (today.year, today.month)
 
 
-def card_register(*, partner_id: str, token: str, by: Any) -> Card:
+def card_register(*, partner_id: str, token: str, acting_user: ActingUser) -> Card:
     """Verify the provider `token` and make it the partner's one verified card.
 
     Refuses, writing nothing: `card_number_not_accepted` / `card_token_invalid` (422),
@@ -80,7 +81,9 @@ def card_register(*, partner_id: str, token: str, by: Any) -> Card:
     """
     token = _checked_token(token)
     # Early: do not ask the provider for a partner who cannot (the policy's `card.register`).
-    partner = partner_for_user(user=by, public_id=partner_id, operation=CARD_REGISTER)
+    partner = partner_for_user(
+        acting_user=acting_user, public_id=partner_id, operation=CARD_REGISTER
+    )
     answer = card_verifier().verify(token)
     if isinstance(answer, VerifiedCard) and card_is_past_expiry(
         answer.exp_year,
@@ -89,9 +92,9 @@ def card_register(*, partner_id: str, token: str, by: Any) -> Card:
     ):
         answer = CardRefusal(PartnerErrorCode.CARD_EXPIRED)
     if isinstance(answer, CardRefusal):
-        _record_refusal(partner, answer, actor_of(by))
+        _record_refusal(partner, answer, actor_of(acting_user))
         raise partner_error(InvalidError, answer.code, field=TOKEN_FIELD)
-    return _card_store(partner_id, answer, by)
+    return _card_store(partner_id, answer, acting_user)
 
 
 def _record_refusal(partner: Partner, refusal: CardRefusal, actor: str) -> None:
@@ -107,10 +110,12 @@ def _record_refusal(partner: Partner, refusal: CardRefusal, actor: str) -> None:
 
 
 @transaction.atomic
-def _card_store(partner_id: str, verified: VerifiedCard, by: Any) -> Card:
+def _card_store(partner_id: str, verified: VerifiedCard, acting_user: ActingUser) -> Card:
     # Again, under the lock: the partner may have moved meanwhile.
-    partner = partner_lock_for(public_id=partner_id, user=by, operation=CARD_REGISTER)
-    actor = actor_of(by)
+    partner = partner_lock_for(
+        public_id=partner_id, acting_user=acting_user, operation=CARD_REGISTER
+    )
+    actor = actor_of(acting_user)
     previous = Card.objects.select_for_update().filter(partner=partner, status=CardStatus.VERIFIED)
     for card in previous:
         _card_set_status(card, CardStatus.REMOVED, AuditEventType.CARD_REMOVED, actor, "replaced")
@@ -164,18 +169,22 @@ def _card_retire(partner: Partner, card: Card, status: str, event: str, actor: s
 
 
 @transaction.atomic
-def card_remove(*, partner_id: str, card_id: str, by: Any) -> Card:
+def card_remove(*, partner_id: str, card_id: str, acting_user: ActingUser) -> Card:
     """Remove the partner's verified card; an individual_card partner becomes individual.
 
     Refuses `partner_not_found` / `card_not_found` (404) and `card_not_verified` (409).
     """
-    partner = partner_lock_for(public_id=partner_id, user=by, operation="card.remove")
+    partner = partner_lock_for(
+        public_id=partner_id, acting_user=acting_user, operation="card.remove"
+    )
     card = Card.objects.select_for_update().filter(partner=partner, public_id=card_id).first()
     if card is None:
         raise partner_error(NotFoundError, PartnerErrorCode.CARD_NOT_FOUND)
     if card.status != CardStatus.VERIFIED:
         raise partner_error(ConflictError, PartnerErrorCode.CARD_NOT_VERIFIED)
-    _card_retire(partner, card, CardStatus.REMOVED, AuditEventType.CARD_REMOVED, actor_of(by))
+    _card_retire(
+        partner, card, CardStatus.REMOVED, AuditEventType.CARD_REMOVED, actor_of(acting_user)
+    )
     return card
 
 

@@ -88,12 +88,14 @@ def _new_link(invitation: Invitation) -> str:
     return token
 
 
-def _require_owner(partner: Partner, by: ActingUser) -> None:
-    partner_capabilities(partner=partner, viewer=by).require("member.add")
+def _require_owner(partner: Partner, acting_user: ActingUser) -> None:
+    partner_capabilities(partner=partner, viewer=acting_user).require("member.add")
 
 
 @transaction.atomic
-def invitation_create(*, partner_id: str, email: str, role: str, by: ActingUser) -> Invitation:
+def invitation_create(
+    *, partner_id: str, email: str, role: str, acting_user: ActingUser
+) -> Invitation:
     """Invite `email` to become a member with `role`; send the invitation on commit.
 
     Refuses `invalid_role` (422), `partner_not_found` (404), `not_an_owner` (403),
@@ -103,7 +105,7 @@ def invitation_create(*, partner_id: str, email: str, role: str, by: ActingUser)
     if role not in default_policy().member_roles:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")
     partner = partner_lock(public_id=partner_id)
-    _require_owner(partner, by)
+    _require_owner(partner, acting_user)
     email = email.strip()
     if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER, field="email")
@@ -111,7 +113,11 @@ def invitation_create(*, partner_id: str, email: str, role: str, by: ActingUser)
         partner=partner, email__iexact=email, status=InvitationStatus.PENDING
     ).update(status=InvitationStatus.CANCELLED)
     invitation = Invitation(
-        public_id=new_public_id("inv"), partner=partner, email=email, role=role, invited_by=by
+        public_id=new_public_id("inv"),
+        partner=partner,
+        email=email,
+        role=role,
+        invited_by=acting_user,
     )
     token = _new_link(invitation)
     invitation.save()
@@ -131,10 +137,12 @@ def _pending_of(partner: Partner, invitation_id: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, partner_id: str, invitation_id: str, by: ActingUser) -> Invitation:
+def invitation_resend(
+    *, partner_id: str, invitation_id: str, acting_user: ActingUser
+) -> Invitation:
     """Send a pending invitation again with a new link, valid for another week."""
     partner = partner_lock(public_id=partner_id)
-    _require_owner(partner, by)
+    _require_owner(partner, acting_user)
     invitation = _pending_of(partner, invitation_id)
     token = _new_link(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
@@ -143,10 +151,12 @@ def invitation_resend(*, partner_id: str, invitation_id: str, by: ActingUser) ->
 
 
 @transaction.atomic
-def invitation_cancel(*, partner_id: str, invitation_id: str, by: ActingUser) -> Invitation:
+def invitation_cancel(
+    *, partner_id: str, invitation_id: str, acting_user: ActingUser
+) -> Invitation:
     """Take a pending invitation back: its link stops working."""
     partner = partner_lock(public_id=partner_id)
-    _require_owner(partner, by)
+    _require_owner(partner, acting_user)
     invitation = _pending_of(partner, invitation_id)
     invitation.status = InvitationStatus.CANCELLED
     invitation.save(update_fields=["status"])
@@ -165,30 +175,31 @@ def invitation_by_token(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_check(invitation: Invitation, user: ActingUser | None = None) -> None:
+def invitation_check(invitation: Invitation, acting_user: ActingUser | None = None) -> None:
     """Raise why `invitation` cannot be accepted (by `user`, when given), if it cannot."""
     if invitation.status != InvitationStatus.PENDING:
         raise _error(ConflictError, InvitationErrorCode.INVITATION_CLOSED)
     if invitation.expires_at <= timezone.now():
         raise _error(ConflictError, InvitationErrorCode.INVITATION_EXPIRED)
-    if user is not None and (
-        not is_platform_user(user) or (user.email or "").lower() != invitation.email.lower()
+    if acting_user is not None and (
+        not is_platform_user(acting_user)
+        or (acting_user.email or "").lower() != invitation.email.lower()
     ):
         raise _error(ConflictError, InvitationErrorCode.INVITATION_OTHER_EMAIL)
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user: ActingUser) -> Membership:
+def invitation_accept(*, token: str, acting_user: ActingUser) -> Membership:
     """Accept the invitation of `token` as `user`: they become a member with its role."""
     from devcenter.partners.services import _membership_add  # the one writer of memberships
 
     found = invitation_by_token(token=token)
     partner = partner_lock(public_id=found.partner.public_id)
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
-    invitation_check(invitation, user)
-    if Membership.objects.filter(partner=partner, user=user).exists():
+    invitation_check(invitation, acting_user)
+    if Membership.objects.filter(partner=partner, user=acting_user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
-    membership = _membership_add(partner, user, invitation.role, actor_of(user))
+    membership = _membership_add(partner, acting_user, invitation.role, actor_of(acting_user))
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["status", "accepted_at"])

@@ -38,26 +38,26 @@ def partner_lock(*, public_id: str) -> Partner:
     return partner
 
 
-def partner_lock_for(*, public_id: str, user: ActingUser | None, operation: str) -> Partner:
+def partner_lock_for(*, public_id: str, acting_user: ActingUser | None, operation: str) -> Partner:
     """Return the partner locked for update if `user` may perform `operation` on it now.
 
     Raise the policy's refusal: NotFoundError `partner_not_found` when it does not exist or
     the user has no role for it, else 403 / 409 with the decision's code.
     """
     return capabilities_for(
-        public_id=public_id, viewer=user, operation=operation, lock=True
+        public_id=public_id, viewer=acting_user, operation=operation, lock=True
     ).partner
 
 
 def partner_for_user(
-    *, user: ActingUser | None, public_id: str, operation: str = "partner.read"
+    *, acting_user: ActingUser | None, public_id: str, operation: str = "partner.read"
 ) -> Partner:
     """Return the partner if `user` may perform `operation` (by default: see it).
 
     Someone with no role for the partner gets the same answer as for a partner that does not
     exist; staff see partners through the staff console, not as members.
     """
-    return capabilities_for(public_id=public_id, viewer=user, operation=operation).partner
+    return capabilities_for(public_id=public_id, viewer=acting_user, operation=operation).partner
 
 
 def capabilities_for(

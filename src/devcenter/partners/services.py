@@ -165,7 +165,9 @@ def _create_corporate(
 
 
 @transaction.atomic
-def partner_register_corporate_general(*, user: Any, details: CorporateDetails) -> Partner:
+def partner_register_corporate_general(
+    *, acting_user: ActingUser, details: CorporateDetails
+) -> Partner:
     """Register a corporate general partner, instantly: `user` becomes its owner.
 
     Creates the general partner account. Refuses an invalid field (422), a corporate number
@@ -176,9 +178,9 @@ def partner_register_corporate_general(*, user: Any, details: CorporateDetails) 
     partner = _create_corporate(
         cleaned, partner_type=PartnerType.CORPORATE_GENERAL, status=PartnerStatus.ACTIVE
     )
-    actor = actor_of(user)
+    actor = actor_of(acting_user)
     _record_registered(partner, actor)
-    _membership_add(partner, user, MemberRole.OWNER, actor)
+    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
     account_create(
         partner=partner,
         kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
@@ -189,7 +191,9 @@ def partner_register_corporate_general(*, user: Any, details: CorporateDetails) 
 
 
 @transaction.atomic
-def partner_register_corporate_pending(*, user: Any, details: CorporateDetails) -> Partner:
+def partner_register_corporate_pending(
+    *, acting_user: ActingUser, details: CorporateDetails
+) -> Partner:
     """Register a corporation applying for certification directly: no type, status pending.
 
     The policy decides from `legal_entity_registered` (the move from "not registered" to
@@ -203,14 +207,14 @@ def partner_register_corporate_pending(*, user: Any, details: CorporateDetails) 
         {"legal_entity_registered": cleaned.legal_entity_registered},
     )
     partner = _create_corporate(cleaned, partner_type=None, status=PartnerStatus.PENDING)
-    actor = actor_of(user)
+    actor = actor_of(acting_user)
     _record_registered(partner, actor)
-    _membership_add(partner, user, MemberRole.OWNER, actor)
+    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
     return partner
 
 
 @transaction.atomic
-def partner_register_individual(*, user: Any, registration_name: str) -> Partner:
+def partner_register_individual(*, acting_user: ActingUser, registration_name: str) -> Partner:
     """Register `user` as an individual partner, with the user's own user account.
 
     The policy requires a platform user; one individual partner per user (`already_registered`).
@@ -219,8 +223,8 @@ def partner_register_individual(*, user: Any, registration_name: str) -> Partner
     name = (registration_name or "").strip()
     if not name or len(name) > TEXT_MAX["registration_name"]:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field="registration_name")
-    check_move(None, PartnerType.INDIVIDUAL, {"platform_user": is_platform_user(user)})
-    if Partner.objects.filter(user=user).exists():
+    check_move(None, PartnerType.INDIVIDUAL, {"platform_user": is_platform_user(acting_user)})
+    if Partner.objects.filter(user=acting_user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED)
     try:
         with transaction.atomic():  # savepoint: the same user registering twice at once
@@ -230,18 +234,18 @@ def partner_register_individual(*, user: Any, registration_name: str) -> Partner
                 partner_type=PartnerType.INDIVIDUAL,
                 status=PartnerStatus.ACTIVE,
                 registration_name=name,
-                user=user,
+                user=acting_user,
             )
     except IntegrityError:
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED) from None
-    actor = actor_of(user)
+    actor = actor_of(acting_user)
     _record_registered(partner, actor)
-    _membership_add(partner, user, MemberRole.OWNER, actor)
+    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
     account_create(
         partner=partner,
         kind=AccountKind.USER_ACCOUNT,
         display_name=name[:ACCOUNT_NAME_MAX],
-        user=user,
+        user=acting_user,
         actor=actor,
     )
     return partner
@@ -331,7 +335,7 @@ def member_add(
     partner_id: str,
     email: str,
     role: str,
-    by: ActingUser,
+    acting_user: ActingUser,
     as_staff: bool = False,
     reason: str = "",
 ) -> Membership:
@@ -345,19 +349,24 @@ def member_add(
     if role not in default_policy().member_roles:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_ROLE, field="role")
     partner = partner_lock(public_id=partner_id)
-    capabilities = partner_capabilities(partner=partner, viewer=by, as_staff=as_staff)
+    capabilities = partner_capabilities(partner=partner, viewer=acting_user, as_staff=as_staff)
     capabilities.require("member.support_add" if as_staff else "member.add")
     user = _platform_user_by_email(email)
     if Membership.objects.filter(partner=partner, user=user).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER)
-    membership = _membership_add(partner, user, role, actor_of(by), reason=reason)
+    membership = _membership_add(partner, user, role, actor_of(acting_user), reason=reason)
     transaction.on_commit(lambda: notify_member_added(membership.pk))
     return membership
 
 
 @transaction.atomic
 def member_remove(
-    *, partner_id: str, user_id: int, by: ActingUser, as_staff: bool = False, reason: str = ""
+    *,
+    partner_id: str,
+    user_id: int,
+    acting_user: ActingUser,
+    as_staff: bool = False,
+    reason: str = "",
 ) -> None:
     """Remove a member: an owner removes anyone (`member.remove`), a member leaves
     (`member.leave`), staff in the staff console support (`member.support`, with the support
@@ -367,8 +376,8 @@ def member_remove(
     (409: a partner always keeps one owner).
     """
     partner = partner_lock(public_id=partner_id)
-    capabilities = partner_capabilities(partner=partner, viewer=by, as_staff=as_staff)
-    leaving = by is not None and by.pk == user_id
+    capabilities = partner_capabilities(partner=partner, viewer=acting_user, as_staff=as_staff)
+    leaving = acting_user is not None and acting_user.pk == user_id
     operation = (
         "member.support_remove" if as_staff else "member.leave" if leaving else "member.remove"
     )
@@ -388,7 +397,7 @@ def member_remove(
     membership.delete()
     audit_record(
         event_type=AuditEventType.MEMBER_REMOVED,
-        actor=actor_of(by),
+        actor=actor_of(acting_user),
         target_type=AuditTarget.MEMBERSHIP,
         target_id=f"user:{user_id}",
         partner=partner.public_id,

@@ -138,16 +138,20 @@ def _persona(prefix: str, name: str, ends_as: str, suspended: bool) -> Persona:
 def _make_partner(user: Any, prefix: str, name: str, ends_as: str, suspended: bool) -> Any:
     title = f"{prefix} {name} (persona)"
     if ends_as in (PartnerType.INDIVIDUAL, PartnerType.INDIVIDUAL_CARD):
-        partner = partner_register_individual(user=user, registration_name=title)
+        partner = partner_register_individual(acting_user=user, registration_name=title)
         if ends_as == PartnerType.INDIVIDUAL_CARD:
-            card_register(partner_id=partner.public_id, token=SANDBOX_CARD, by=user)
+            card_register(partner_id=partner.public_id, token=SANDBOX_CARD, acting_user=user)
     else:
-        partner = partner_register_corporate_general(user=user, details=_details(prefix, name))
+        partner = partner_register_corporate_general(
+            acting_user=user, details=_details(prefix, name)
+        )
         if ends_as == PartnerType.CORPORATE_CERTIFIED:
             partner = partner_certify(partner=partner, actor=ACTOR)
     partner.refresh_from_db()
     if partner_capabilities(partner=partner, viewer=user).allows("test_account.create"):
-        test_account_create(partner_id=partner.public_id, display_name=f"{title} test", by=user)
+        test_account_create(
+            partner_id=partner.public_id, display_name=f"{title} test", acting_user=user
+        )
     if suspended:
         partner = partner_suspend(partner_id=partner.public_id, actor=ACTOR, reason="persona")
     _audit_created(partner.public_id, name)

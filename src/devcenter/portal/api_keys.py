@@ -20,6 +20,7 @@ from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.errors import ApiKeyError, ApiKeyErrorCode
 from devcenter.apikeys.selectors import apikey_list
 from devcenter.apikeys.services import apikey_create, apikey_revoke
+from devcenter.users import ActingUser
 
 NEW_KEY_SESSION = "portal.new_api_key"
 MESSAGES = {
@@ -49,13 +50,15 @@ class ApiKeyRow:
     revoked_at: Any
 
 
-def _stored(user: Any, name: str) -> str:
-    return f"{user.pk}/{name.strip()}"
+def _stored(acting_user: ActingUser, name: str) -> str:
+    return f"{acting_user.pk}/{name.strip()}"
 
 
-def member_api_keys(*, user: Any) -> tuple[ApiKeyRow, ...]:
+def member_api_keys(*, acting_user: ActingUser) -> tuple[ApiKeyRow, ...]:
     """Return the member's own developer keys, newest first."""
-    keys = apikey_list().filter(user=user, scope=ApiKeyScope.DEVELOPER).order_by("-created_at")
+    keys = (
+        apikey_list().filter(user=acting_user, scope=ApiKeyScope.DEVELOPER).order_by("-created_at")
+    )
     return tuple(
         ApiKeyRow(
             name=key.name.split("/", 1)[-1],
@@ -68,15 +71,17 @@ def member_api_keys(*, user: Any) -> tuple[ApiKeyRow, ...]:
     )
 
 
-def member_api_key_create(*, user: Any, name: str) -> str:
+def member_api_key_create(*, acting_user: ActingUser, name: str) -> str:
     """Create a developer key for the member; return the raw key (shown once)."""
-    _key, raw = apikey_create(name=_stored(user, name), scope=ApiKeyScope.DEVELOPER, user=user)
+    _key, raw = apikey_create(
+        name=_stored(acting_user, name), scope=ApiKeyScope.DEVELOPER, user=acting_user
+    )
     return raw
 
 
-def member_api_key_revoke(*, user: Any, name: str) -> None:
+def member_api_key_revoke(*, acting_user: ActingUser, name: str) -> None:
     """Revoke the member's own key called `name`."""
-    apikey_revoke(name=_stored(user, name))
+    apikey_revoke(name=_stored(acting_user, name))
 
 
 def refusal_text(error: ApiKeyError) -> str:

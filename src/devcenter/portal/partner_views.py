@@ -164,7 +164,7 @@ def register_corporate(request: HttpRequest) -> HttpResponse:
         request,
         form_class=CorporateDetailsForm,
         call=lambda form: partner_register_corporate_general(
-            user=request.user, details=form.details()
+            acting_user=acting_user(request), details=form.details()
         ),
         done=_("The corporate general partner is registered."),
         template="portal/partners/register_corporate.html",
@@ -179,7 +179,8 @@ def register_individual(request: HttpRequest) -> HttpResponse:
         request,
         form_class=IndividualForm,
         call=lambda form: partner_register_individual(
-            user=request.user, registration_name=form.cleaned_data["registration_name"]
+            acting_user=acting_user(request),
+            registration_name=form.cleaned_data["registration_name"],
         ),
         done=_("You are registered as an individual partner."),
         template="portal/partners/register_individual.html",
@@ -195,7 +196,7 @@ def apply_new(request: HttpRequest) -> HttpResponse:
         form_class=NewCertificationForm,
         call=lambda form: (
             application_submit_new(
-                user=request.user,
+                acting_user=acting_user(request),
                 details=form.details(),
                 registry_certificate=form.cleaned_data["registry_certificate"],
                 application_form=form.cleaned_data["application_form"],
@@ -286,7 +287,7 @@ def _documents(form: forms.Form) -> dict[str, Any]:
 
 
 def _member_remove(user: ActingUser, pid: str, form: forms.Form, ids: dict[str, Any]) -> str:
-    member_remove(partner_id=pid, user_id=ids["user_id"], by=user)
+    member_remove(partner_id=pid, user_id=ids["user_id"], acting_user=user)
     return pid  # `_submit` takes None for a refusal
 
 
@@ -294,7 +295,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "card_add": PartnerAction(
         CardForm,
         lambda user, pid, form, ids: card_register(
-            partner_id=pid, token=form.cleaned_data["token"], by=user
+            partner_id=pid, token=form.cleaned_data["token"], acting_user=user
         ),
         _("The card is registered."),
         "card_form",
@@ -302,7 +303,9 @@ ACTIONS: dict[str, PartnerAction] = {
     ),
     "card_remove": PartnerAction(
         ConfirmForm,
-        lambda user, pid, form, ids: card_remove(partner_id=pid, card_id=ids["card_id"], by=user),
+        lambda user, pid, form, ids: card_remove(
+            partner_id=pid, card_id=ids["card_id"], acting_user=user
+        ),
         _("The card is removed."),
         "confirm_form",
         "card",
@@ -310,7 +313,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "test_account_add": PartnerAction(
         TestAccountForm,
         lambda user, pid, form, ids: test_account_create(
-            partner_id=pid, display_name=form.cleaned_data["display_name"], by=user
+            partner_id=pid, display_name=form.cleaned_data["display_name"], acting_user=user
         ),
         _("The test account is created."),
         "test_account_form",
@@ -319,7 +322,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "test_account_delete": PartnerAction(
         ConfirmForm,
         lambda user, pid, form, ids: test_account_delete(
-            partner_id=pid, account_id=ids["account_id"], by=user
+            partner_id=pid, account_id=ids["account_id"], acting_user=user
         ),
         _("The test account is deleted."),
         "confirm_form",
@@ -328,7 +331,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "apply_upgrade": PartnerAction(
         DocumentsForm,
         lambda user, pid, form, ids: application_submit_upgrade(
-            user=user, partner_id=pid, **_documents(form)
+            acting_user=user, partner_id=pid, **_documents(form)
         ),
         _("Your certification application is submitted. Staff will contact you."),
         "documents_form",
@@ -337,7 +340,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "application_withdraw": PartnerAction(
         ConfirmForm,
         lambda user, pid, form, ids: application_withdraw(
-            user=user, application_id=ids["application_id"]
+            acting_user=user, application_id=ids["application_id"]
         ),
         _("The application is withdrawn."),
         "confirm_form",
@@ -346,7 +349,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "application_resubmit": PartnerAction(
         ResubmitForm,
         lambda user, pid, form, ids: application_resubmit(
-            user=user, application_id=ids["application_id"], **_documents(form)
+            acting_user=user, application_id=ids["application_id"], **_documents(form)
         ),
         _("Your answer is sent. Staff will review the application again."),
         "resubmit_form",
@@ -358,7 +361,7 @@ ACTIONS: dict[str, PartnerAction] = {
             partner_id=pid,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            by=user,
+            acting_user=user,
         ),
         _("The invitation is sent. The person becomes a member once they accept it."),
         "member_form",
@@ -367,7 +370,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "invitation_resend": PartnerAction(
         ConfirmForm,
         lambda user, pid, form, ids: invitation_resend(
-            partner_id=pid, invitation_id=ids["invitation_id"], by=user
+            partner_id=pid, invitation_id=ids["invitation_id"], acting_user=user
         ),
         _("The invitation is sent again, valid for another 7 days."),
         "confirm_form",
@@ -376,7 +379,7 @@ ACTIONS: dict[str, PartnerAction] = {
     "invitation_cancel": PartnerAction(
         ConfirmForm,
         lambda user, pid, form, ids: invitation_cancel(
-            partner_id=pid, invitation_id=ids["invitation_id"], by=user
+            partner_id=pid, invitation_id=ids["invitation_id"], acting_user=user
         ),
         _("The invitation is cancelled: its link no longer works."),
         "confirm_form",
@@ -538,7 +541,9 @@ def partner_api_keys(request: HttpRequest, public_id: str) -> HttpResponse:
         form = ApiKeyForm(request.POST)
         if form.is_valid():
             try:
-                raw = member_api_key_create(user=request.user, name=form.cleaned_data["name"])
+                raw = member_api_key_create(
+                    acting_user=acting_user(request), name=form.cleaned_data["name"]
+                )
             except ApiKeyError as error:
                 form.add_error("name", ValidationError(refusal_text(error), code=error.code))
             else:
@@ -555,7 +560,7 @@ def partner_api_keys(request: HttpRequest, public_id: str) -> HttpResponse:
         "api_key_form": form,
         "refused": refused_forms({"api_key_form": form}),
         "new_key": request.session.pop(NEW_KEY_SESSION, None),
-        "keys": member_api_keys(user=request.user),
+        "keys": member_api_keys(acting_user=acting_user(request)),
         "docs_url": reverse("portal:api_docs"),
     }
     response = _page(request, "portal/partners/api_keys.html", context)
@@ -571,7 +576,9 @@ def partner_api_key_revoke(request: HttpRequest, public_id: str) -> HttpResponse
     _load(request, public_id)
     if request.method == "POST":
         try:
-            member_api_key_revoke(user=request.user, name=request.POST.get("name", ""))
+            member_api_key_revoke(
+                acting_user=acting_user(request), name=request.POST.get("name", "")
+            )
         except ApiKeyError as error:
             messages.error(request, refusal_text(error))
         else:
@@ -593,7 +600,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404 from None
     if request.method == "POST":
         try:
-            invitation_accept(token=token, user=acting_user(request))
+            invitation_accept(token=token, acting_user=acting_user(request))
         except DomainError as error:
             messages.error(request, error.message(translation.get_language()))
             return redirect(request.path)

@@ -83,7 +83,7 @@ def registration_create(
             service=payload.service,
             name=payload.name,
             fields=payload.service_fields(),
-            by=user_of(request),
+            acting_user=user_of(request),
         )
     except ServiceRefusedError as refused:
         return _refusal(request, refused)
@@ -95,7 +95,7 @@ def registration_create(
 )
 def registration_list(request: HttpRequest, partner_id: str) -> QuerySet[Registration]:
     """List the partner's registrations, oldest first (members; anyone else gets 404)."""
-    partner = partner_for_user(user=user_of(request), public_id=partner_id, operation=READ)
+    partner = partner_for_user(acting_user=user_of(request), public_id=partner_id, operation=READ)
     return selectors.registrations_of_partner(partner=partner)
 
 
@@ -115,7 +115,7 @@ def registration_impact(
     rows = selectors.registration_impact(
         partner_id=partner_id, viewer=user_of(request), to_type=to_type, to_status=to_status
     )
-    partner = partner_for_user(user=user_of(request), public_id=partner_id)
+    partner = partner_for_user(acting_user=user_of(request), public_id=partner_id)
     return {
         "partner": partner.public_id,
         "partner_type": to_type if to_type is not None else partner.partner_type,
@@ -149,7 +149,7 @@ def registration_update(
     """Change the name and/or the service's fields (members and operators)."""
     return services.registration_update(
         registration_id=registration_id,
-        by=user_of(request),
+        acting_user=user_of(request),
         name=payload.name,
         fields=payload.service_fields(),
     )
@@ -158,7 +158,9 @@ def registration_update(
 @router.delete("/registrations/{registration_id}", response={200: RegistrationOut, **errors(409)})
 def registration_delete(request: HttpRequest, registration_id: str) -> Registration:
     """Delete the registration: its credentials stop at once."""
-    return services.registration_delete(registration_id=registration_id, by=user_of(request))
+    return services.registration_delete(
+        registration_id=registration_id, acting_user=user_of(request)
+    )
 
 
 @router.post(
@@ -170,7 +172,10 @@ def registration_image_add(
 ) -> Registration:
     """Add a logo, icon or screenshot (multipart `kind`, `file`); it must decode as an image."""
     return services.image_add(
-        registration_id=registration_id, kind=str(kind.value), upload=file, by=user_of(request)
+        registration_id=registration_id,
+        kind=str(kind.value),
+        upload=file,
+        acting_user=user_of(request),
     )
 
 
@@ -195,7 +200,9 @@ _NO_REPLAY = {
 )
 def credentials_issue(request: HttpRequest, registration_id: str) -> Status[Any]:
     """Issue the key and secret, shown this once (later: rotate)."""
-    issued = services.credentials_issue(registration_id=registration_id, by=user_of(request))
+    issued = services.credentials_issue(
+        registration_id=registration_id, acting_user=user_of(request)
+    )
     return Status(201, _credentials(issued))
 
 
@@ -206,7 +213,9 @@ def credentials_issue(request: HttpRequest, registration_id: str) -> Status[Any]
 )
 def credentials_rotate(request: HttpRequest, registration_id: str) -> dict[str, Any]:
     """Issue a new secret, shown once; the old one works for the grace period."""
-    issued = services.credentials_rotate(registration_id=registration_id, by=user_of(request))
+    issued = services.credentials_rotate(
+        registration_id=registration_id, acting_user=user_of(request)
+    )
     return _credentials(issued)
 
 
@@ -225,7 +234,7 @@ def _credentials(issued: services.Issued) -> dict[str, Any]:
 @idempotent
 def listing_request(request: HttpRequest, registration_id: str) -> Registration:
     """Ask staff to list the registration (needs the policy's listing needs)."""
-    return services.listing_request(registration_id=registration_id, by=user_of(request))
+    return services.listing_request(registration_id=registration_id, acting_user=user_of(request))
 
 
 @router.get(
@@ -246,7 +255,7 @@ def operator_list(request: HttpRequest, registration_id: str) -> QuerySet[Operat
 def operator_grant(request: HttpRequest, registration_id: str, payload: OperatorIn) -> Status[Any]:
     """Invite a platform user (by e-mail) as operator; they confirm the e-mailed link."""
     operator = operators.operator_grant(
-        registration_id=registration_id, email=payload.email, by=user_of(request)
+        registration_id=registration_id, email=payload.email, acting_user=user_of(request)
     )
     return Status(201, operator)
 
@@ -256,7 +265,9 @@ def operator_grant(request: HttpRequest, registration_id: str, payload: Operator
 )
 def operator_revoke(request: HttpRequest, registration_id: PathText, user_id: DbId) -> Status[None]:
     """Revoke an operator (owners)."""
-    operators.operator_revoke(registration_id=registration_id, user_id=user_id, by=user_of(request))
+    operators.operator_revoke(
+        registration_id=registration_id, user_id=user_id, acting_user=user_of(request)
+    )
     return Status(204, None)
 
 
@@ -264,7 +275,7 @@ def operator_revoke(request: HttpRequest, registration_id: PathText, user_id: Db
 @idempotent
 def operator_confirm(request: HttpRequest, payload: TokenIn) -> Operator:
     """Confirm an operator grant with the e-mailed token, as the invited user."""
-    return operators.operator_confirm(token=payload.token, user=user_of(request))
+    return operators.operator_confirm(token=payload.token, acting_user=user_of(request))
 
 
 @router.post(
@@ -298,7 +309,7 @@ def payment_enrol(request: HttpRequest, registration_id: str, payload: PaymentIn
         enrolment = payments.payment_enrol(
             registration_id=registration_id,
             business_plan=payload.business_plan,
-            by=user_of(request),
+            acting_user=user_of(request),
         )
     except ServiceRefusedError as refused:
         return _refusal(request, refused)
@@ -381,7 +392,7 @@ _STAFF_ACTION = {200: RegistrationOut, **errors(409, 413)}
 def staff_listing_publish(request: HttpRequest, registration_id: str) -> Registration:
     """Publish a registration whose listing was requested (staff with TOTP)."""
     reviewer = staff_of(request)
-    return services.listing_publish(registration_id=registration_id, reviewer=reviewer)
+    return services.listing_publish(registration_id=registration_id, acting_user=reviewer)
 
 
 @staff_router.post("/staff/registrations/{registration_id}/reject", response=_STAFF_ACTION)
@@ -393,7 +404,7 @@ def staff_listing_reject(
     reviewer = staff_of(request)
     return services.listing_reject(
         registration_id=registration_id,
-        reviewer=reviewer,
+        acting_user=reviewer,
         reason_ja=payload.reason_ja,
         reason_en=payload.reason_en,
     )
@@ -417,7 +428,7 @@ _PAYMENT_ACTION = {200: StaffPaymentOut, **errors(409, 413)}
 def staff_payment_approve(request: HttpRequest, payment_id: str) -> PaymentEnrolment:
     """Approve an app's business plan: its payment is enabled (staff with TOTP)."""
     reviewer = staff_of(request)
-    return payments.payment_approve(payment_id=payment_id, reviewer=reviewer)
+    return payments.payment_approve(payment_id=payment_id, acting_user=reviewer)
 
 
 @staff_router.post("/staff/payment-enrolments/{payment_id}/reject", response=_PAYMENT_ACTION)
@@ -429,7 +440,7 @@ def staff_payment_reject(
     reviewer = staff_of(request)
     return payments.payment_reject(
         payment_id=payment_id,
-        reviewer=reviewer,
+        acting_user=reviewer,
         reason_ja=payload.reason_ja,
         reason_en=payload.reason_en,
     )

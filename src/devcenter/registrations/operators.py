@@ -54,13 +54,13 @@ def _platform_user(email: str) -> Any:
 
 
 @transaction.atomic
-def operator_grant(*, registration_id: str, email: str, by: ActingUser) -> Operator:
+def operator_grant(*, registration_id: str, email: str, acting_user: ActingUser) -> Operator:
     """Invite the platform user with `email` as operator of the registration (owners).
 
     Refuses `user_not_found` (404), `already_member` and `operator_already_granted` (409).
     """
     access = registration_access(
-        public_id=registration_id, viewer=by, operation=OPERATORS, lock=True
+        public_id=registration_id, viewer=acting_user, operation=OPERATORS, lock=True
     )
     registration = access.registration
     user = _platform_user(email)
@@ -75,11 +75,11 @@ def operator_grant(*, registration_id: str, email: str, by: ActingUser) -> Opera
         registration=registration,
         user=user,
         status=OperatorStatus.INVITED,
-        granted_by=by,
+        granted_by=acting_user,
         nonce=links.new_nonce(),
         invited_at=clock.now(),
     )
-    _audit(operator, AuditEventType.OPERATOR_GRANTED, actor_of(by))
+    _audit(operator, AuditEventType.OPERATOR_GRANTED, actor_of(acting_user))
     token = links.link_token(links.OPERATOR_LINK, operator.pk, operator.nonce)
     address, name = user.email, registration.name
     hours = settings.DEVCENTER_REGISTRATION_LINK_HOURS
@@ -90,7 +90,7 @@ def operator_grant(*, registration_id: str, email: str, by: ActingUser) -> Opera
 
 
 @transaction.atomic
-def operator_confirm(*, token: str, user: ActingUser) -> Operator:
+def operator_confirm(*, token: str, acting_user: ActingUser) -> Operator:
     """Confirm an operator grant with its e-mailed link, as the invited user.
 
     Refuses `link_invalid` (422: not ours, or another user's), `link_used` and `link_expired`
@@ -103,7 +103,7 @@ def operator_confirm(*, token: str, user: ActingUser) -> Operator:
         .filter(pk=row_id)
         .first()
     )
-    if operator is None or user is None or operator.user_id != user.pk:
+    if operator is None or acting_user is None or operator.user_id != acting_user.pk:
         raise invalid(Code.LINK_INVALID, links.TOKEN_FIELD)
     if operator.status != OperatorStatus.INVITED:
         raise conflict(Code.LINK_USED, links.TOKEN_FIELD)
@@ -112,17 +112,17 @@ def operator_confirm(*, token: str, user: ActingUser) -> Operator:
     operator.confirmed_at = clock.now()
     operator.nonce = ""
     operator.save(update_fields=["status", "confirmed_at", "nonce"])
-    _audit(operator, AuditEventType.OPERATOR_CONFIRMED, actor_of(user))
+    _audit(operator, AuditEventType.OPERATOR_CONFIRMED, actor_of(acting_user))
     return operator
 
 
 @transaction.atomic
-def operator_revoke(*, registration_id: str, user_id: int, by: ActingUser) -> Operator:
+def operator_revoke(*, registration_id: str, user_id: int, acting_user: ActingUser) -> Operator:
     """Revoke an operator's grant (invited or active) at once (owners)."""
     from devcenter.errors import NotFoundError
 
     access = registration_access(
-        public_id=registration_id, viewer=by, operation=OPERATORS, lock=True
+        public_id=registration_id, viewer=acting_user, operation=OPERATORS, lock=True
     )
     operator = (
         Operator.objects.select_for_update()
@@ -136,5 +136,5 @@ def operator_revoke(*, registration_id: str, user_id: int, by: ActingUser) -> Op
     operator.revoked_at = clock.now()
     operator.nonce = ""
     operator.save(update_fields=["status", "revoked_at", "nonce"])
-    _audit(operator, AuditEventType.OPERATOR_REVOKED, actor_of(by))
+    _audit(operator, AuditEventType.OPERATOR_REVOKED, actor_of(acting_user))
     return operator

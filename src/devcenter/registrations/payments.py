@@ -47,7 +47,9 @@ def _audit(enrolment: PaymentEnrolment, event: AuditEventType, actor: str, **new
 
 
 @transaction.atomic
-def payment_enrol(*, registration_id: str, business_plan: str, by: ActingUser) -> PaymentEnrolment:
+def payment_enrol(
+    *, registration_id: str, business_plan: str, acting_user: ActingUser
+) -> PaymentEnrolment:
     """Submit the app's business plan (企画申請) for staff review (owners).
 
     Refuses `payment_not_applicable` (the service has no enrolment), the policy's decision on
@@ -57,7 +59,9 @@ def payment_enrol(*, registration_id: str, business_plan: str, by: ActingUser) -
     plan = (business_plan or "").strip()
     if not plan or len(plan) > PLAN_MAX:
         raise invalid(Code.INVALID_FIELD, "business_plan")
-    access = registration_access(public_id=registration_id, viewer=by, operation=PAYMENT, lock=True)
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=PAYMENT, lock=True
+    )
     registration = access.registration
     enrolments = default_policy().registrations.of(registration.service).enrolments
     if not enrolments:
@@ -77,15 +81,15 @@ def payment_enrol(*, registration_id: str, business_plan: str, by: ActingUser) -
         registration=registration,
         status=PaymentStatus.SUBMITTED,
         business_plan=plan,
-        submitted_by=by,
+        submitted_by=acting_user,
         submitted_at=clock.now(),
     )
-    _audit(enrolment, AuditEventType.PAYMENT_SUBMITTED, actor_of(by))
+    _audit(enrolment, AuditEventType.PAYMENT_SUBMITTED, actor_of(acting_user))
     return enrolment
 
 
-def _lock_submitted(payment_id: str, reviewer: ActingUser) -> PaymentEnrolment:
-    require_reviewer(reviewer)
+def _lock_submitted(payment_id: str, acting_user: ActingUser) -> PaymentEnrolment:
+    require_reviewer(acting_user)
     found = (
         PaymentEnrolment.objects.select_related("registration__partner")
         .filter(public_id=payment_id)
@@ -105,31 +109,31 @@ def _lock_submitted(payment_id: str, reviewer: ActingUser) -> PaymentEnrolment:
 
 
 @transaction.atomic
-def payment_approve(*, payment_id: str, reviewer: ActingUser) -> PaymentEnrolment:
+def payment_approve(*, payment_id: str, acting_user: ActingUser) -> PaymentEnrolment:
     """Approve the business plan: the app's payment is enabled (staff with TOTP)."""
-    enrolment = _lock_submitted(payment_id, reviewer)
+    enrolment = _lock_submitted(payment_id, acting_user)
     enrolment.status = PaymentStatus.APPROVED
-    enrolment.reviewer = reviewer
+    enrolment.reviewer = acting_user
     enrolment.decided_at = clock.now()
     enrolment.save(update_fields=["status", "reviewer", "decided_at"])
-    _audit(enrolment, AuditEventType.PAYMENT_APPROVED, actor_of(reviewer))
+    _audit(enrolment, AuditEventType.PAYMENT_APPROVED, actor_of(acting_user))
     return enrolment
 
 
 @transaction.atomic
 def payment_reject(
-    *, payment_id: str, reviewer: ActingUser, reason_ja: str, reason_en: str
+    *, payment_id: str, acting_user: ActingUser, reason_ja: str, reason_en: str
 ) -> PaymentEnrolment:
     """Reject the business plan with a reason in Japanese and English (staff with TOTP)."""
     reasons = {"reason_ja": (reason_ja or "").strip(), "reason_en": (reason_en or "").strip()}
     for field, text in reasons.items():
         if not text or len(text) > REASON_MAX:
             raise invalid(Code.INVALID_FIELD, field)
-    enrolment = _lock_submitted(payment_id, reviewer)
+    enrolment = _lock_submitted(payment_id, acting_user)
     enrolment.status = PaymentStatus.REJECTED
-    enrolment.reviewer = reviewer
+    enrolment.reviewer = acting_user
     enrolment.decided_at = clock.now()
     enrolment.reason_ja, enrolment.reason_en = reasons["reason_ja"], reasons["reason_en"]
     enrolment.save(update_fields=["status", "reviewer", "decided_at", "reason_ja", "reason_en"])
-    _audit(enrolment, AuditEventType.PAYMENT_REJECTED, actor_of(reviewer), **reasons)
+    _audit(enrolment, AuditEventType.PAYMENT_REJECTED, actor_of(acting_user), **reasons)
     return enrolment

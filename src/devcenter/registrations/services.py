@@ -110,7 +110,7 @@ def _checked_name(name: str | None) -> str:
 
 @transaction.atomic
 def registration_create(
-    *, partner_id: str, service: str, name: str, fields: Mapping[str, Any], by: ActingUser
+    *, partner_id: str, service: str, name: str, fields: Mapping[str, Any], acting_user: ActingUser
 ) -> Registration:
     """Register `service` for the partner, in development.
 
@@ -125,8 +125,8 @@ def registration_create(
     entry = rules.of(service)
     checked_name = _checked_name(name)
     cleaned = clean_fields(entry, fields, creating=True)
-    partner = partner_lock_for(public_id=partner_id, user=by, operation=CREATE)
-    decision = partner_capabilities(partner=partner, viewer=by).service(service)
+    partner = partner_lock_for(public_id=partner_id, acting_user=acting_user, operation=CREATE)
+    decision = partner_capabilities(partner=partner, viewer=acting_user).service(service)
     if not decision.allowed:
         raise ServiceRefusedError(decision)
     registration = Registration(
@@ -135,14 +135,14 @@ def registration_create(
         service=service,
         name=checked_name,
         status=rules.initial_status,
-        created_by=by,
+        created_by=acting_user,
     )
     _apply_fields(registration, entry, cleaned)
     registration.save()
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_CREATED,
-        actor_of(by),
+        actor_of(acting_user),
         new={**registration_snapshot(registration), "fields": sorted(cleaned)},
     )
     if entry.confirm_contact_email and registration.contact_email:
@@ -223,7 +223,7 @@ def _send_contact_link(registration: Registration) -> None:
 def registration_update(
     *,
     registration_id: str,
-    by: ActingUser,
+    acting_user: ActingUser,
     name: str | None = None,
     fields: Mapping[str, Any] | None = None,
 ) -> Registration:
@@ -232,7 +232,9 @@ def registration_update(
     The same checks as creation; a required field may not be blanked. A new contact e-mail
     must be confirmed again (a new link is sent).
     """
-    access = registration_access(public_id=registration_id, viewer=by, operation=MANAGE, lock=True)
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=MANAGE, lock=True
+    )
     registration = access.registration
     entry = _rules().of(registration.service)
     old = registration_snapshot(registration)
@@ -244,7 +246,7 @@ def registration_update(
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_UPDATED,
-        actor_of(by),
+        actor_of(acting_user),
         old=old,
         new={**registration_snapshot(registration), "fields": sorted(cleaned)},
     )
@@ -256,9 +258,11 @@ def registration_update(
 
 
 @transaction.atomic
-def registration_delete(*, registration_id: str, by: ActingUser) -> Registration:
+def registration_delete(*, registration_id: str, acting_user: ActingUser) -> Registration:
     """Delete a registration: its credentials stop at once; the row is kept (audited)."""
-    access = registration_access(public_id=registration_id, viewer=by, operation=DELETE, lock=True)
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=DELETE, lock=True
+    )
     registration = access.registration
     credential = Credential.objects.filter(registration=registration).first()
     if credential is not None and credential.revoked_at is None:
@@ -266,7 +270,7 @@ def registration_delete(*, registration_id: str, by: ActingUser) -> Registration
         registration_audit(
             registration,
             AuditEventType.REGISTRATION_CREDENTIALS_REVOKED,
-            actor_of(by),
+            actor_of(acting_user),
             new={"client_id": credential.client_id, "reason": "deleted"},
         )
     registration.deleted_at = clock.now()
@@ -274,7 +278,7 @@ def registration_delete(*, registration_id: str, by: ActingUser) -> Registration
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_DELETED,
-        actor_of(by),
+        actor_of(acting_user),
         old=registration_snapshot(registration),
         new={"deleted": True, "credentials_revoked": credential is not None},
     )
@@ -317,7 +321,7 @@ def contact_email_confirm(*, token: str) -> Registration:
 
 
 def image_add(
-    *, registration_id: str, kind: str, upload: File[bytes], by: ActingUser
+    *, registration_id: str, kind: str, upload: File[bytes], acting_user: ActingUser
 ) -> Registration:
     """Add a logo, icon or screenshot (a logo or icon replaces the previous one).
 
@@ -329,7 +333,7 @@ def image_add(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            registration = _image_store(registration_id, kind, checked, by, stored)
+            registration = _image_store(registration_id, kind, checked, acting_user, stored)
     except BaseException:
         for name in stored:
             default_storage.delete(name)
@@ -338,9 +342,15 @@ def image_add(
 
 
 def _image_store(
-    registration_id: str, kind: str, checked: CheckedImage, by: ActingUser, stored: list[str]
+    registration_id: str,
+    kind: str,
+    checked: CheckedImage,
+    acting_user: ActingUser,
+    stored: list[str],
 ) -> Registration:
-    access = registration_access(public_id=registration_id, viewer=by, operation=MANAGE, lock=True)
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=MANAGE, lock=True
+    )
     registration = access.registration
     rules = _rules()
     if kind not in rules.of(registration.service).images:
@@ -367,7 +377,7 @@ def _image_store(
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_IMAGE_ADDED,
-        actor_of(by),
+        actor_of(acting_user),
         new={"kind": kind, "sha256": checked.sha256, "content_type": checked.content_type},
     )
     return registration
@@ -399,12 +409,12 @@ def _credentials_checks(registration: Registration) -> Registrable:
 
 
 @transaction.atomic
-def credentials_issue(*, registration_id: str, by: ActingUser) -> Issued:
+def credentials_issue(*, registration_id: str, acting_user: ActingUser) -> Issued:
     """Issue the registration's key and secret, shown this once (owners, developers,
     operators). Refuses `credentials_already_issued` (rotate instead),
     `no_credentials_for_service`, `registration_suspended`, `contact_email_unconfirmed`."""
     access = registration_access(
-        public_id=registration_id, viewer=by, operation=CREDENTIALS, lock=True
+        public_id=registration_id, viewer=acting_user, operation=CREDENTIALS, lock=True
     )
     registration = access.registration
     entry = _credentials_checks(registration)
@@ -417,18 +427,18 @@ def credentials_issue(*, registration_id: str, by: ActingUser) -> Issued:
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_CREDENTIALS_ISSUED,
-        actor_of(by),
+        actor_of(acting_user),
         new={"client_id": secret.client_id, "kind": entry.credentials},
     )
     return Issued(registration, secret)
 
 
 @transaction.atomic
-def credentials_rotate(*, registration_id: str, by: ActingUser) -> Issued:
+def credentials_rotate(*, registration_id: str, acting_user: ActingUser) -> Issued:
     """Issue a new secret, shown once; the old one keeps working for the grace period
     (`DEVCENTER_CREDENTIAL_GRACE_HOURS`). A plugin's check key is replaced outright."""
     access = registration_access(
-        public_id=registration_id, viewer=by, operation=CREDENTIALS, lock=True
+        public_id=registration_id, viewer=acting_user, operation=CREDENTIALS, lock=True
     )
     registration = access.registration
     _credentials_checks(registration)
@@ -442,7 +452,7 @@ def credentials_rotate(*, registration_id: str, by: ActingUser) -> Issued:
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_CREDENTIALS_ROTATED,
-        actor_of(by),
+        actor_of(acting_user),
         old={"client_id": old_id},
         new={
             "client_id": secret.client_id,
@@ -500,9 +510,11 @@ def _field_value(registration: Registration, code: str) -> Any:
 
 
 @transaction.atomic
-def listing_request(*, registration_id: str, by: ActingUser) -> Registration:
+def listing_request(*, registration_id: str, acting_user: ActingUser) -> Registration:
     """Ask staff to list the registration (in development, or rejected after the cool-down)."""
-    access = registration_access(public_id=registration_id, viewer=by, operation=MANAGE, lock=True)
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=MANAGE, lock=True
+    )
     registration = access.registration
     old = _move(registration, RegistrationStatus.LISTING_REQUESTED)
     _listing_needs(registration)
@@ -512,7 +524,7 @@ def listing_request(*, registration_id: str, by: ActingUser) -> Registration:
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_LISTING_REQUESTED,
-        actor_of(by),
+        actor_of(acting_user),
         old={"status": old},
         new={"status": registration.status},
     )
@@ -534,27 +546,27 @@ def _notify_decided(registration: Registration) -> None:
     )
 
 
-def _staff_access(registration_id: str, reviewer: ActingUser) -> Registration:
-    require_reviewer(reviewer)
+def _staff_access(registration_id: str, acting_user: ActingUser) -> Registration:
+    require_reviewer(acting_user)
     return registration_access(
-        public_id=registration_id, viewer=reviewer, operation=REVIEW, lock=True, as_staff=True
+        public_id=registration_id, viewer=acting_user, operation=REVIEW, lock=True, as_staff=True
     ).registration
 
 
 @transaction.atomic
-def listing_publish(*, registration_id: str, reviewer: ActingUser) -> Registration:
+def listing_publish(*, registration_id: str, acting_user: ActingUser) -> Registration:
     """Publish a registration whose listing was requested (staff with TOTP)."""
-    registration = _staff_access(registration_id, reviewer)
+    registration = _staff_access(registration_id, acting_user)
     old = _move(registration, RegistrationStatus.PUBLISHED)
     registration.status = RegistrationStatus.PUBLISHED
     registration.decided_at = clock.now()
-    registration.reviewer = reviewer
+    registration.reviewer = acting_user
     registration.decision_reason_ja = registration.decision_reason_en = ""
     registration.save()
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_PUBLISHED,
-        actor_of(reviewer),
+        actor_of(acting_user),
         old={"status": old},
         new={"status": registration.status},
     )
@@ -564,7 +576,7 @@ def listing_publish(*, registration_id: str, reviewer: ActingUser) -> Registrati
 
 @transaction.atomic
 def listing_reject(
-    *, registration_id: str, reviewer: ActingUser, reason_ja: str, reason_en: str
+    *, registration_id: str, acting_user: ActingUser, reason_ja: str, reason_en: str
 ) -> Registration:
     """Reject a listing request with a reason in Japanese and English (staff with TOTP); the
     partner may ask again after the policy's cool-down."""
@@ -572,18 +584,18 @@ def listing_reject(
     for field, text in reasons.items():
         if not text or len(text) > REASON_MAX:
             raise invalid(Code.INVALID_FIELD, field)
-    registration = _staff_access(registration_id, reviewer)
+    registration = _staff_access(registration_id, acting_user)
     old = _move(registration, RegistrationStatus.REJECTED)
     registration.status = RegistrationStatus.REJECTED
     registration.rejected_at = registration.decided_at = clock.now()
-    registration.reviewer = reviewer
+    registration.reviewer = acting_user
     registration.decision_reason_ja = reasons["reason_ja"]
     registration.decision_reason_en = reasons["reason_en"]
     registration.save()
     registration_audit(
         registration,
         AuditEventType.REGISTRATION_REJECTED,
-        actor_of(reviewer),
+        actor_of(acting_user),
         old={"status": old},
         new={"status": registration.status, **reasons},
     )

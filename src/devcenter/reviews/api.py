@@ -51,7 +51,7 @@ def application_submit_new(
 ) -> Status[Any]:
     """Apply for certification as a new corporation (a pending partner until approved)."""
     application = services.application_submit_new(
-        user=user_of(request),
+        acting_user=user_of(request),
         details=payload.details(),
         registry_certificate=registry_certificate,
         application_form=application_form,
@@ -71,7 +71,7 @@ def application_submit_upgrade(
 ) -> Status[Any]:
     """Apply for certification for an existing partner (a general partner upgrading)."""
     application = services.application_submit_upgrade(
-        user=user_of(request),
+        acting_user=user_of(request),
         partner_id=partner_id,
         registry_certificate=registry_certificate,
         application_form=application_form,
@@ -91,7 +91,7 @@ def application_resubmit(
 ) -> CertificationApplication:
     """Send a needs_info application back to staff, optionally with new documents."""
     return services.application_resubmit(
-        user=user_of(request),
+        acting_user=user_of(request),
         application_id=application_id,
         registry_certificate=registry_certificate,
         application_form=application_form,
@@ -106,13 +106,17 @@ def application_withdraw(
     request: HttpRequest, application_id: PathText
 ) -> CertificationApplication:
     """Withdraw an open application (final)."""
-    return services.application_withdraw(user=user_of(request), application_id=application_id)
+    return services.application_withdraw(
+        acting_user=user_of(request), application_id=application_id
+    )
 
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **errors()})
 def application_detail(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Return an application with its documents' metadata (members)."""
-    return selectors.application_for_user(user=user_of(request), application_id=application_id)
+    return selectors.application_for_user(
+        acting_user=user_of(request), application_id=application_id
+    )
 
 
 @router.get(
@@ -125,7 +129,7 @@ def application_detail(request: HttpRequest, application_id: PathText) -> Certif
 )
 def document_download(request: HttpRequest, document_id: PathText) -> FileResponse:
     """Stream a document (members of its partner; anyone else gets 404)."""
-    document = selectors.document_for_user(user=user_of(request), document_id=document_id)
+    document = selectors.document_for_user(acting_user=user_of(request), document_id=document_id)
     return _document_response(document)
 
 
@@ -162,7 +166,9 @@ def staff_application_detail(
 ) -> CertificationApplication:
     """Return an application with the review record, documents and their download links."""
     staff = staff_of(request)
-    return selectors.application_for_user(user=staff, application_id=application_id, as_staff=True)
+    return selectors.application_for_user(
+        acting_user=staff, application_id=application_id, as_staff=True
+    )
 
 
 @staff_router.get(
@@ -176,7 +182,7 @@ def staff_document_download(request: HttpRequest, document_id: PathText) -> File
     """Stream any document (staff)."""
     staff = staff_of(request)
     return _document_response(
-        selectors.document_for_user(user=staff, document_id=document_id, as_staff=True)
+        selectors.document_for_user(acting_user=staff, document_id=document_id, as_staff=True)
     )
 
 
@@ -188,7 +194,7 @@ _STAFF_ACTION = {200: StaffApplicationOut, **errors(409, 413)}
 def staff_start_review(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Take a submitted application into review (staff with TOTP)."""
     reviewer = staff_of(request)
-    return services.application_start_review(application_id=application_id, reviewer=reviewer)
+    return services.application_start_review(application_id=application_id, acting_user=reviewer)
 
 
 @staff_router.post("/staff/applications/{application_id}/confirm-identity", response=_STAFF_ACTION)
@@ -199,7 +205,7 @@ def staff_confirm_identity(
     """Record the identity confirmation (the contact made with the applicant)."""
     reviewer = staff_of(request)
     return services.application_confirm_identity(
-        application_id=application_id, reviewer=reviewer, note=payload.note
+        application_id=application_id, acting_user=reviewer, note=payload.note
     )
 
 
@@ -208,7 +214,7 @@ def staff_confirm_identity(
 def staff_approve(request: HttpRequest, application_id: PathText) -> CertificationApplication:
     """Approve: the partner becomes corporate certified and gets its partner account."""
     reviewer = staff_of(request)
-    return services.application_approve(application_id=application_id, reviewer=reviewer)
+    return services.application_approve(application_id=application_id, acting_user=reviewer)
 
 
 @staff_router.post("/staff/applications/{application_id}/reject", response=_STAFF_ACTION)
@@ -220,7 +226,7 @@ def staff_reject(
     reviewer = staff_of(request)
     return services.application_reject(
         application_id=application_id,
-        reviewer=reviewer,
+        acting_user=reviewer,
         reason_ja=payload.reason_ja,
         reason_en=payload.reason_en,
     )
@@ -234,5 +240,5 @@ def staff_request_info(
     """Ask the applicant for more information (what is missing)."""
     reviewer = staff_of(request)
     return services.application_request_info(
-        application_id=application_id, reviewer=reviewer, note=payload.note
+        application_id=application_id, acting_user=reviewer, note=payload.note
     )

@@ -71,7 +71,7 @@ def application_get(*, pk: int | str) -> CertificationApplication | None:
 
 
 def application_for_user(
-    *, user: ActingUser | None, application_id: str, as_staff: bool = False
+    *, acting_user: ActingUser | None, application_id: str, as_staff: bool = False
 ) -> CertificationApplication:
     """Return the application if the policy lets `user` see its documents (`documents.read`:
     members, and staff in the staff console, `as_staff`); else NotFoundError."""
@@ -80,7 +80,9 @@ def application_for_user(
         .filter(public_id=application_id)
         .first()
     )
-    if application is None or not _may(user, application.partner, "documents.read", as_staff):
+    if application is None or not _may(
+        acting_user, application.partner, "documents.read", as_staff
+    ):
         raise errors.application_not_found()
     return application
 
@@ -91,7 +93,7 @@ def application_documents(*, application: CertificationApplication) -> QuerySet[
 
 
 def document_for_user(
-    *, user: ActingUser | None, document_id: str, as_staff: bool = False
+    *, acting_user: ActingUser | None, document_id: str, as_staff: bool = False
 ) -> Document:
     """Return the document if the policy lets `user` open it (`documents.download`: owners,
     and staff in the staff console); NotFoundError for anyone with no role for its partner,
@@ -104,7 +106,7 @@ def document_for_user(
     if document is None:
         raise errors.document_not_found()
     capabilities = partner_capabilities(
-        partner=document.application.partner, viewer=user, as_staff=as_staff
+        partner=document.application.partner, viewer=acting_user, as_staff=as_staff
     )
     if capabilities.role is None:
         raise errors.document_not_found()
@@ -119,5 +121,7 @@ def document_open(document: Document) -> IO[bytes]:
     return open_stored(document.file.name)
 
 
-def _may(user: ActingUser | None, partner: Partner, operation: str, as_staff: bool) -> bool:
-    return partner_capabilities(partner=partner, viewer=user, as_staff=as_staff).allows(operation)
+def _may(acting_user: ActingUser | None, partner: Partner, operation: str, as_staff: bool) -> bool:
+    return partner_capabilities(partner=partner, viewer=acting_user, as_staff=as_staff).allows(
+        operation
+    )

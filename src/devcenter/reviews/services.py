@@ -60,7 +60,7 @@ APPLY = "certification.apply"  # the policy's operation
 
 def application_submit_new(
     *,
-    user: Any,
+    acting_user: ActingUser,
     details: CorporateDetails,
     registry_certificate: File[bytes],
     application_form: File[bytes],
@@ -73,14 +73,20 @@ def application_submit_new(
     """
     uploads = _inspect_required(registry_certificate, application_form)
     with files_removed_on_failure() as stored, transaction.atomic():
-        partner = partner_register_corporate_pending(user=user, details=details)
-        application = _open_application(partner=partner, kind=ApplicationKind.NEW, user=user)
-        _store_documents(application, uploads, user=user, stored=stored)
+        partner = partner_register_corporate_pending(acting_user=acting_user, details=details)
+        application = _open_application(
+            partner=partner, kind=ApplicationKind.NEW, acting_user=acting_user
+        )
+        _store_documents(application, uploads, acting_user=acting_user, stored=stored)
     return application
 
 
 def application_submit_upgrade(
-    *, user: Any, partner_id: str, registry_certificate: File[bytes], application_form: File[bytes]
+    *,
+    acting_user: ActingUser,
+    partner_id: str,
+    registry_certificate: File[bytes],
+    application_form: File[bytes],
 ) -> CertificationApplication:
     """Open a certification application for an existing partner the user is a member of.
 
@@ -93,16 +99,16 @@ def application_submit_upgrade(
     """
     uploads = _inspect_required(registry_certificate, application_form)
     with files_removed_on_failure() as stored, transaction.atomic():
-        partner = partner_lock_for(public_id=partner_id, user=user, operation=APPLY)
+        partner = partner_lock_for(public_id=partner_id, acting_user=acting_user, operation=APPLY)
         kind = ApplicationKind.NEW if partner.partner_type is None else ApplicationKind.UPGRADE
-        application = _open_application(partner=partner, kind=kind, user=user)
-        _store_documents(application, uploads, user=user, stored=stored)
+        application = _open_application(partner=partner, kind=kind, acting_user=acting_user)
+        _store_documents(application, uploads, acting_user=acting_user, stored=stored)
     return application
 
 
 def application_resubmit(
     *,
-    user: Any,
+    acting_user: ActingUser,
     application_id: str,
     registry_certificate: File[bytes] | None = None,
     application_form: File[bytes] | None = None,
@@ -119,30 +125,34 @@ def application_resubmit(
     uploads = [inspect_upload(f, field=kind) for kind, f in given.items() if f is not None]
     with files_removed_on_failure() as stored, transaction.atomic():
         application = _lock_for_member(
-            user=user, application_id=application_id, operation="certification.resubmit"
+            acting_user=acting_user,
+            application_id=application_id,
+            operation="certification.resubmit",
         )
         old = application.status
         check_status_move(old, ApplicationStatus.SUBMITTED)
         application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = timezone.now()
         application.save(update_fields=["status", "submitted_at", "updated_at"])
-        _audit(application, AuditEventType.APPLICATION_SUBMITTED, user, old)
-        _store_documents(application, uploads, user=user, stored=stored)
+        _audit(application, AuditEventType.APPLICATION_SUBMITTED, acting_user, old)
+        _store_documents(application, uploads, acting_user=acting_user, stored=stored)
     return application
 
 
 @transaction.atomic
-def application_withdraw(*, user: Any, application_id: str) -> CertificationApplication:
+def application_withdraw(
+    *, acting_user: ActingUser, application_id: str
+) -> CertificationApplication:
     """Withdraw an open application (final), by a member of the partner."""
     application = _lock_for_member(
-        user=user, application_id=application_id, operation="certification.withdraw"
+        acting_user=acting_user, application_id=application_id, operation="certification.withdraw"
     )
     old = application.status
     check_status_move(old, ApplicationStatus.WITHDRAWN)
     application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at", "updated_at"])
-    _audit(application, AuditEventType.APPLICATION_WITHDRAWN, user, old)
+    _audit(application, AuditEventType.APPLICATION_WITHDRAWN, acting_user, old)
     return application
 
 
@@ -150,32 +160,34 @@ def application_withdraw(*, user: Any, application_id: str) -> CertificationAppl
 
 
 @transaction.atomic
-def application_start_review(*, application_id: str, reviewer: Any) -> CertificationApplication:
+def application_start_review(
+    *, application_id: str, acting_user: ActingUser
+) -> CertificationApplication:
     """Take a submitted application into review (staff with TOTP)."""
-    require_reviewer(reviewer)
-    application, old = _staff_move(application_id, reviewer, ApplicationStatus.IN_REVIEW)
-    application.reviewer = reviewer
+    require_reviewer(acting_user)
+    application, old = _staff_move(application_id, acting_user, ApplicationStatus.IN_REVIEW)
+    application.reviewer = acting_user
     application.save(update_fields=["status", "reviewer", "updated_at"])
-    _audit(application, AuditEventType.APPLICATION_IN_REVIEW, reviewer, old)
+    _audit(application, AuditEventType.APPLICATION_IN_REVIEW, acting_user, old)
     return application
 
 
 @transaction.atomic
 def application_confirm_identity(
-    *, application_id: str, reviewer: Any, note: str
+    *, application_id: str, acting_user: ActingUser, note: str
 ) -> CertificationApplication:
     """Record the identity confirmation (the contact made with the applicant) while in review.
 
     The note is kept on the application, not in the audit log (it may hold personal data).
     """
-    require_reviewer(reviewer)
+    require_reviewer(acting_user)
     note = _required_note(note)
     application = _lock(application_id)
     if application.status != ApplicationStatus.IN_REVIEW:
         raise errors.not_in_review(application.status)
     was_confirmed = application.identity_confirmed_at is not None
     application.identity_confirmed_at = timezone.now()
-    application.identity_confirmed_by = reviewer
+    application.identity_confirmed_by = acting_user
     application.identity_confirmation_note = note
     application.save(
         update_fields=[
@@ -187,76 +199,78 @@ def application_confirm_identity(
     )
     audit_record(
         event_type=AuditEventType.APPLICATION_IDENTITY_CONFIRMED,
-        actor=actor_of(reviewer),
+        actor=actor_of(acting_user),
         target_type=AuditTarget.APPLICATION,
         target_id=application.public_id,
         partner=application.partner.public_id,
         old={"identity_confirmed": was_confirmed},
-        new={"identity_confirmed": True, "confirmed_by": actor_of(reviewer)},
+        new={"identity_confirmed": True, "confirmed_by": actor_of(acting_user)},
     )
     return application
 
 
 @transaction.atomic
-def application_approve(*, application_id: str, reviewer: Any) -> CertificationApplication:
+def application_approve(
+    *, application_id: str, acting_user: ActingUser
+) -> CertificationApplication:
     """Approve an application in review and certify its partner, in one transaction.
 
     Needs the identity confirmation (`identity_not_confirmed`) and both current documents
     (`documents_missing`); the partner's move is checked by `partner_certify`.
     """
-    require_reviewer(reviewer)
-    application, old = _staff_move(application_id, reviewer, ApplicationStatus.APPROVED)
+    require_reviewer(acting_user)
+    application, old = _staff_move(application_id, acting_user, ApplicationStatus.APPROVED)
     if application.identity_confirmed_at is None:
         raise errors.identity_not_confirmed()
     _check_documents_complete(application)
-    partner_certify(partner=application.partner, actor=actor_of(reviewer))
-    _decide(application, reviewer)
-    _audit(application, AuditEventType.APPLICATION_APPROVED, reviewer, old)
+    partner_certify(partner=application.partner, actor=actor_of(acting_user))
+    _decide(application, acting_user)
+    _audit(application, AuditEventType.APPLICATION_APPROVED, acting_user, old)
     transaction.on_commit(lambda: notify_applicant(application.pk))
     return application
 
 
 @transaction.atomic
 def application_reject(
-    *, application_id: str, reviewer: Any, reason_ja: str, reason_en: str
+    *, application_id: str, acting_user: ActingUser, reason_ja: str, reason_en: str
 ) -> CertificationApplication:
     """Reject an application in review (final), with the reason in Japanese and English."""
-    require_reviewer(reviewer)
+    require_reviewer(acting_user)
     reason_ja, reason_en = (reason_ja or "").strip(), (reason_en or "").strip()
     if not reason_ja:
         raise errors.reason_required("reason_ja")
     if not reason_en:
         raise errors.reason_required("reason_en")
-    application, old = _staff_move(application_id, reviewer, ApplicationStatus.REJECTED)
+    application, old = _staff_move(application_id, acting_user, ApplicationStatus.REJECTED)
     application.decision_reason_ja = reason_ja
     application.decision_reason_en = reason_en
-    _decide(application, reviewer, "decision_reason_ja", "decision_reason_en")
-    _audit(application, AuditEventType.APPLICATION_REJECTED, reviewer, old)
+    _decide(application, acting_user, "decision_reason_ja", "decision_reason_en")
+    _audit(application, AuditEventType.APPLICATION_REJECTED, acting_user, old)
     transaction.on_commit(lambda: notify_applicant(application.pk))
     return application
 
 
 @transaction.atomic
 def application_request_info(
-    *, application_id: str, reviewer: Any, note: str
+    *, application_id: str, acting_user: ActingUser, note: str
 ) -> CertificationApplication:
     """Ask the applicant for what is missing (status needs_info); the note says what."""
-    require_reviewer(reviewer)
+    require_reviewer(acting_user)
     note = _required_note(note)
-    application, old = _staff_move(application_id, reviewer, ApplicationStatus.NEEDS_INFO)
+    application, old = _staff_move(application_id, acting_user, ApplicationStatus.NEEDS_INFO)
     application.needs_info_note = note
-    application.reviewer = reviewer
+    application.reviewer = acting_user
     application.save(update_fields=["status", "needs_info_note", "reviewer", "updated_at"])
-    _audit(application, AuditEventType.APPLICATION_NEEDS_INFO, reviewer, old)
+    _audit(application, AuditEventType.APPLICATION_NEEDS_INFO, acting_user, old)
     transaction.on_commit(lambda: notify_applicant(application.pk))
     return application
 
 
-def require_reviewer(user: Any) -> None:
+def require_reviewer(acting_user: ActingUser) -> None:
     """Raise ForbiddenError `staff_only` or `mfa_required` unless `user` may review."""
-    if user is None or not user.is_active or not user.is_staff:
+    if acting_user is None or not acting_user.is_active or not acting_user.is_staff:
         raise errors.staff_only()
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+    if not Authenticator.objects.filter(user=acting_user, type=Authenticator.Type.TOTP).exists():
         raise errors.mfa_required()
 
 
@@ -325,7 +339,9 @@ def _inspect_required(
     return uploads
 
 
-def _open_application(*, partner: Partner, kind: str, user: Any) -> CertificationApplication:
+def _open_application(
+    *, partner: Partner, kind: str, acting_user: ActingUser
+) -> CertificationApplication:
     if CertificationApplication.objects.filter(partner=partner, status__in=OPEN_STATUSES).exists():
         raise errors.application_already_open()
     try:
@@ -335,12 +351,12 @@ def _open_application(*, partner: Partner, kind: str, user: Any) -> Certificatio
                 partner=partner,
                 kind=kind,
                 status=ApplicationStatus.SUBMITTED,
-                submitted_by=user,
+                submitted_by=acting_user,
                 submitted_at=timezone.now(),
             )
     except IntegrityError:
         raise errors.application_already_open() from None
-    _audit(application, AuditEventType.APPLICATION_SUBMITTED, user, None)
+    _audit(application, AuditEventType.APPLICATION_SUBMITTED, acting_user, None)
     return application
 
 
@@ -348,7 +364,7 @@ def _store_documents(
     application: CertificationApplication,
     uploads: Iterable[InspectedUpload],
     *,
-    user: Any,
+    acting_user: ActingUser,
     stored: StoredFiles,
 ) -> None:
     for upload in uploads:
@@ -363,14 +379,14 @@ def _store_documents(
             size=upload.size,
             sha256=upload.sha256,
             original_name=upload.original_name,
-            uploaded_by=user,
+            uploaded_by=acting_user,
         )
         document.file.save(random_stored_name(upload.extension), upload.file, save=False)
         stored.add(document.file.name or "")
         document.save()
         audit_record(
             event_type=AuditEventType.DOCUMENT_UPLOADED,
-            actor=actor_of(user),
+            actor=actor_of(acting_user),
             target_type=AuditTarget.DOCUMENT,
             target_id=document.public_id,
             partner=application.partner.public_id,
@@ -397,12 +413,12 @@ def _lock(application_id: str) -> CertificationApplication:
 
 
 def _lock_for_member(
-    *, user: ActingUser | None, application_id: str, operation: str
+    *, acting_user: ActingUser | None, application_id: str, operation: str
 ) -> CertificationApplication:
     """Lock the application and require `operation` of `user` on its partner (404 for a
     user with no role for it, as for an application that does not exist)."""
     application = _lock(application_id)
-    capabilities = partner_capabilities(partner=application.partner, viewer=user)
+    capabilities = partner_capabilities(partner=application.partner, viewer=acting_user)
     if capabilities.role is None:
         raise errors.application_not_found()
     capabilities.require(operation)
@@ -410,7 +426,7 @@ def _lock_for_member(
 
 
 def _staff_move(
-    application_id: str, reviewer: Any, target: str
+    application_id: str, acting_user: ActingUser, target: str
 ) -> tuple[CertificationApplication, str]:
     """Lock the application and move it to `target` in memory (the caller checked the staff)."""
     application = _lock(application_id)
@@ -431,8 +447,8 @@ def _check_documents_complete(application: CertificationApplication) -> None:
         raise errors.documents_missing(missing)
 
 
-def _decide(application: CertificationApplication, reviewer: Any, *fields: str) -> None:
-    application.reviewer = reviewer
+def _decide(application: CertificationApplication, acting_user: ActingUser, *fields: str) -> None:
+    application.reviewer = acting_user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "reviewer", "decided_at", "updated_at", *fields])
 
@@ -445,11 +461,14 @@ def _required_note(note: str) -> str:
 
 
 def _audit(
-    application: CertificationApplication, event_type: str, user: Any, old_status: str | None
+    application: CertificationApplication,
+    event_type: str,
+    acting_user: ActingUser,
+    old_status: str | None,
 ) -> None:
     audit_record(
         event_type=event_type,
-        actor=actor_of(user),
+        actor=actor_of(acting_user),
         target_type=AuditTarget.APPLICATION,
         target_id=application.public_id,
         partner=application.partner.public_id,

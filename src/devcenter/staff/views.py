@@ -42,7 +42,7 @@ REVIEW_ACTIONS: dict[str, ReviewAction] = {
         _("Start review"),
         EmptyForm,
         lambda app_id, user: services.application_start_review(
-            application_id=app_id, reviewer=user
+            application_id=app_id, acting_user=user
         ),
         _("The application is now in review."),
     ),
@@ -50,21 +50,21 @@ REVIEW_ACTIONS: dict[str, ReviewAction] = {
         _("Confirm identity"),
         NoteForm,
         lambda app_id, user, note: services.application_confirm_identity(
-            application_id=app_id, reviewer=user, note=note
+            application_id=app_id, acting_user=user, note=note
         ),
         _("The identity confirmation is recorded."),
     ),
     "approve": ReviewAction(
         _("Approve"),
         EmptyForm,
-        lambda app_id, user: services.application_approve(application_id=app_id, reviewer=user),
+        lambda app_id, user: services.application_approve(application_id=app_id, acting_user=user),
         _("The application is approved and the partner certified."),
     ),
     "reject": ReviewAction(
         _("Reject"),
         RejectForm,
         lambda app_id, user, reason_ja, reason_en: services.application_reject(
-            application_id=app_id, reviewer=user, reason_ja=reason_ja, reason_en=reason_en
+            application_id=app_id, acting_user=user, reason_ja=reason_ja, reason_en=reason_en
         ),
         _("The application is rejected."),
     ),
@@ -72,7 +72,7 @@ REVIEW_ACTIONS: dict[str, ReviewAction] = {
         _("Ask for information"),
         NoteForm,
         lambda app_id, user, note: services.application_request_info(
-            application_id=app_id, reviewer=user, note=note
+            application_id=app_id, acting_user=user, note=note
         ),
         _("The applicant is asked for more information."),
     ),
@@ -108,7 +108,9 @@ def document_preview(request: HttpRequest, document_id: str) -> FileResponse:
     if not (user.is_authenticated and user.is_staff) or staff_refusal(user, session=request):
         raise Http404
     try:
-        document = selectors.document_for_user(user=user, document_id=document_id, as_staff=True)
+        document = selectors.document_for_user(
+            acting_user=user, document_id=document_id, as_staff=True
+        )
         handle = selectors.document_open(document)
     except DomainError as error:
         raise Http404(error.code) from error

@@ -23,7 +23,9 @@ def certified():
 
 def test_a_member_creates_a_test_account(certified, last_event) -> None:
     partner, owner = certified
-    account = create_test_account(partner_id=partner.public_id, display_name="テスト1", by=owner)
+    account = create_test_account(
+        partner_id=partner.public_id, display_name="テスト1", acting_user=owner
+    )
     assert (account.kind, account.emblem, account.partner) == (
         AccountKind.PARTNER_TEST_ACCOUNT,
         False,
@@ -41,10 +43,10 @@ def test_the_limit_is_the_setting(certified, settings, row_counts) -> None:
     settings.DEVCENTER_TEST_ACCOUNT_LIMIT = 2
     partner, owner = certified
     for n in range(2):
-        create_test_account(partner_id=partner.public_id, display_name=f"t{n}", by=owner)
+        create_test_account(partner_id=partner.public_id, display_name=f"t{n}", acting_user=owner)
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        create_test_account(partner_id=partner.public_id, display_name="t3", by=owner)
+        create_test_account(partner_id=partner.public_id, display_name="t3", acting_user=owner)
     assert refused.value.code == "test_account_limit"
     assert row_counts() == before
 
@@ -54,9 +56,9 @@ def test_deleted_test_accounts_do_not_count(certified, settings) -> None:
 
     settings.DEVCENTER_TEST_ACCOUNT_LIMIT = 1
     partner, owner = certified
-    first = create_test_account(partner_id=partner.public_id, display_name="t1", by=owner)
-    test_account_delete(partner_id=partner.public_id, account_id=first.public_id, by=owner)
-    create_test_account(partner_id=partner.public_id, display_name="t2", by=owner)
+    first = create_test_account(partner_id=partner.public_id, display_name="t1", acting_user=owner)
+    test_account_delete(partner_id=partner.public_id, account_id=first.public_id, acting_user=owner)
+    create_test_account(partner_id=partner.public_id, display_name="t2", acting_user=owner)
 
 
 @pytest.mark.parametrize("make", [corporate_general_partner, individual_partner])
@@ -66,7 +68,7 @@ def test_an_uncertified_partner_is_refused_with_the_policy_code(make, row_counts
     decision = default_policy().decide_account(partner.partner_type, "partner_test_account")
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        create_test_account(partner_id=partner.public_id, display_name="t", by=owner)
+        create_test_account(partner_id=partner.public_id, display_name="t", acting_user=owner)
     assert refused.value.code == decision.code
     assert not decision.allowed
     assert row_counts() == before
@@ -76,7 +78,9 @@ def test_a_non_member_does_not_find_the_partner(certified, row_counts) -> None:
     partner, _ = certified
     before = row_counts()
     with pytest.raises(NotFoundError) as refused:
-        create_test_account(partner_id=partner.public_id, display_name="t", by=platform_user())
+        create_test_account(
+            partner_id=partner.public_id, display_name="t", acting_user=platform_user()
+        )
     assert refused.value.code == "partner_not_found"
     assert row_counts() == before
 
@@ -86,6 +90,6 @@ def test_a_suspended_partner_is_refused(certified, row_counts) -> None:
     partner_suspend(partner_id=partner.public_id, actor="system", reason="x")
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        create_test_account(partner_id=partner.public_id, display_name="t", by=owner)
+        create_test_account(partner_id=partner.public_id, display_name="t", acting_user=owner)
     assert refused.value.code == "partner_suspended"
     assert row_counts() == before

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 def with_test_account():
     owner = platform_user()
     partner = partner_certify(partner=corporate_general_partner(user=owner), actor="system")
-    account = create_test_account(partner_id=partner.public_id, display_name="t", by=owner)
+    account = create_test_account(partner_id=partner.public_id, display_name="t", acting_user=owner)
     return partner, owner, account
 
 
 def test_a_member_deletes_a_test_account(with_test_account, last_event) -> None:
     partner, owner, account = with_test_account
     deleted = delete_test_account(
-        partner_id=partner.public_id, account_id=account.public_id, by=owner
+        partner_id=partner.public_id, account_id=account.public_id, acting_user=owner
     )
     assert deleted.status == AccountStatus.DELETED
     assert deleted.deleted_at is not None
@@ -37,7 +37,7 @@ def test_a_member_deletes_a_test_account(with_test_account, last_event) -> None:
 def _refused(partner_id, account_id, by, row_counts):
     before = row_counts()
     with pytest.raises((ConflictError, NotFoundError)) as refused:
-        delete_test_account(partner_id=partner_id, account_id=account_id, by=by)
+        delete_test_account(partner_id=partner_id, account_id=account_id, acting_user=by)
     assert row_counts() == before
     return refused.value
 
@@ -53,5 +53,5 @@ def test_refusals(with_test_account, row_counts) -> None:
     assert _refused(pid, "acc_nope", owner, row_counts).code == "account_not_found"
     outsider = platform_user()
     assert _refused(pid, account.public_id, outsider, row_counts).code == "partner_not_found"
-    delete_test_account(partner_id=pid, account_id=account.public_id, by=owner)
+    delete_test_account(partner_id=pid, account_id=account.public_id, acting_user=owner)
     assert _refused(pid, account.public_id, owner, row_counts).code == "account_deleted"

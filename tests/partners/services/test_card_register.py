@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_a_verified_card_moves_an_individual_to_individual_card() -> None:
     user = platform_user()
     partner = individual_partner(user=user)
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert card.public_id.startswith("card_")
     assert (card.status, card.brand, card.last4) == (CardStatus.VERIFIED, "visa", "4242")
     assert card.fingerprint
@@ -44,8 +44,8 @@ def test_a_verified_card_moves_an_individual_to_individual_card() -> None:
 def test_a_new_card_replaces_the_verified_one_without_a_move() -> None:
     user = platform_user()
     partner = individual_partner(user=user)
-    first = card_register(partner_id=partner.public_id, token="tok_visa", by=user)
-    second = card_register(partner_id=partner.public_id, token="tok_jcb", by=user)
+    first = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
+    second = card_register(partner_id=partner.public_id, token="tok_jcb", acting_user=user)
     first.refresh_from_db()
     assert first.status == CardStatus.REMOVED
     assert Card.objects.get(partner=partner, status=CardStatus.VERIFIED) == second
@@ -64,7 +64,7 @@ def test_a_card_number_is_refused_before_anything_is_stored(token: str, row_coun
     partner = individual_partner(user=user)
     before = row_counts()
     with pytest.raises(InvalidError) as refused:
-        card_register(partner_id=partner.public_id, token=token, by=user)
+        card_register(partner_id=partner.public_id, token=token, acting_user=user)
     assert (refused.value.code, refused.value.field) == ("card_number_not_accepted", "token")
     assert row_counts() == before
     assert not AuditEvent.objects.filter(new__icontains="4242").exists()
@@ -76,7 +76,7 @@ def test_a_malformed_token_is_refused(token: str, row_counts) -> None:
     partner = individual_partner(user=user)
     before = row_counts()
     with pytest.raises(InvalidError) as refused:
-        card_register(partner_id=partner.public_id, token=token, by=user)
+        card_register(partner_id=partner.public_id, token=token, acting_user=user)
     assert refused.value.code == "card_token_invalid"
     assert row_counts() == before
 
@@ -97,7 +97,7 @@ def test_a_refused_token_leaves_only_the_card_failed_event(
     partner = individual_partner(user=user)
     before = row_counts()
     with pytest.raises(InvalidError) as refused:
-        card_register(partner_id=partner.public_id, token=token, by=user)
+        card_register(partner_id=partner.public_id, token=token, acting_user=user)
     assert (refused.value.code, refused.value.field) == (code, "token")
     assert row_counts() == {**before, "AuditEvent": before["AuditEvent"] + 1}
     event = AuditEvent.objects.order_by("-sequence").first()
@@ -113,9 +113,9 @@ def test_a_refused_token_leaves_only_the_card_failed_event(
 def test_a_refused_replacement_keeps_the_verified_card() -> None:
     user = platform_user()
     partner = individual_partner(user=user)
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     with pytest.raises(InvalidError):
-        card_register(partner_id=partner.public_id, token="tok_declined", by=user)
+        card_register(partner_id=partner.public_id, token="tok_declined", acting_user=user)
     card.refresh_from_db()
     assert card.status == CardStatus.VERIFIED
 
@@ -126,7 +126,7 @@ def test_a_corporate_partner_has_no_cards(row_counts) -> None:
     expected = default_policy().decide_move("corporate_general", "individual_card")
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert refused.value.code == expected.code == "corporate_to_individual"
     assert row_counts() == before
 
@@ -136,7 +136,7 @@ def test_a_pending_corporation_has_no_cards(row_counts) -> None:
     partner = corporate_pending_partner(user=user)
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert refused.value.code == default_policy().decide_move(None, "individual_card").code
     assert row_counts() == before
 
@@ -147,7 +147,7 @@ def test_a_suspended_partner_may_not_register_a_card(row_counts) -> None:
     partner_suspend(partner_id=partner.public_id, actor="system", reason="x")
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert refused.value.code == "partner_suspended"
     assert row_counts() == before
 
@@ -156,7 +156,7 @@ def test_a_non_member_does_not_find_the_partner(row_counts) -> None:
     partner = individual_partner()
     before = row_counts()
     with pytest.raises(NotFoundError) as refused:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=platform_user())
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=platform_user())
     assert refused.value.code == "partner_not_found"
     assert row_counts() == before
 
@@ -166,7 +166,7 @@ def test_the_configured_verifier_is_used(settings) -> None:
     user = platform_user()
     partner = individual_partner(user=user)
     with pytest.raises(InvalidError) as refused:
-        card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     assert refused.value.code == "card_declined"
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def carded():
     user = platform_user()
     partner = individual_partner(user=user)
-    card = card_register(partner_id=partner.public_id, token="tok_amex", by=user)
+    card = card_register(partner_id=partner.public_id, token="tok_amex", acting_user=user)
     return partner, card
 
 
@@ -57,7 +57,9 @@ def test_an_expired_card_moves_the_partner_back_once(carded) -> None:
 def test_only_verified_cards_expire(carded) -> None:
     partner, card = carded
     user = partner.user
-    card_register(partner_id=partner.public_id, token="tok_visa", by=user)  # replaces `card`
+    card_register(
+        partner_id=partner.public_id, token="tok_visa", acting_user=user
+    )  # replaces `card`
     card.refresh_from_db()
     assert card.status == CardStatus.REMOVED
     later = date(card.exp_year + 1, 1, 1)

@@ -21,7 +21,10 @@ def test_an_owner_adds_a_developer(last_event) -> None:
     owner, developer = platform_user(), platform_user()
     partner = corporate_general_partner(user=owner)
     membership = member_add(
-        partner_id=partner.public_id, email=developer.email.upper(), role="developer", by=owner
+        partner_id=partner.public_id,
+        email=developer.email.upper(),
+        role="developer",
+        acting_user=owner,
     )
     assert (membership.user, membership.role) == (developer, MemberRole.DEVELOPER)
     event = last_event()
@@ -37,10 +40,14 @@ def test_staff_add_a_member_only_through_the_staff_console() -> None:
     partner = corporate_general_partner()
     staff, user = platform_user(is_staff=True), platform_user()
     with pytest.raises(NotFoundError) as refused:
-        member_add(partner_id=partner.public_id, email=user.email, role="owner", by=staff)
+        member_add(partner_id=partner.public_id, email=user.email, role="owner", acting_user=staff)
     assert refused.value.code == "partner_not_found"
     member_add(
-        partner_id=partner.public_id, email=user.email, role="owner", by=staff, as_staff=True
+        partner_id=partner.public_id,
+        email=user.email,
+        role="owner",
+        acting_user=staff,
+        as_staff=True,
     )
     assert partner.memberships.filter(user=user, role="owner").exists()
 
@@ -48,7 +55,7 @@ def test_staff_add_a_member_only_through_the_staff_console() -> None:
 def _refusal(partner_id: str, email: str, role: str, by, row_counts) -> Exception:
     before = row_counts()
     with pytest.raises((ConflictError, ForbiddenError, InvalidError, NotFoundError)) as refused:
-        member_add(partner_id=partner_id, email=email, role=role, by=by)
+        member_add(partner_id=partner_id, email=email, role=role, acting_user=by)
     assert row_counts() == before
     return refused.value
 
@@ -56,7 +63,9 @@ def _refusal(partner_id: str, email: str, role: str, by, row_counts) -> Exceptio
 def test_refusals_write_nothing(row_counts) -> None:
     owner, developer, outsider = platform_user(), platform_user(), platform_user()
     partner = corporate_general_partner(user=owner)
-    member_add(partner_id=partner.public_id, email=developer.email, role="developer", by=owner)
+    member_add(
+        partner_id=partner.public_id, email=developer.email, role="developer", acting_user=owner
+    )
     pid = partner.public_id
     cases = [
         (pid, outsider.email, "boss", owner, InvalidError, "invalid_role"),
@@ -87,7 +96,9 @@ def test_the_new_member_gets_an_e_mail_in_both_languages(
     partner = corporate_general_partner(user=owner)
 
     with django_capture_on_commit_callbacks(execute=True):
-        member_add(partner_id=partner.public_id, email=developer.email, role="developer", by=owner)
+        member_add(
+            partner_id=partner.public_id, email=developer.email, role="developer", acting_user=owner
+        )
 
     [mail] = mailoutbox
     assert mail.to == [developer.email]
@@ -106,6 +117,8 @@ def test_a_refused_addition_sends_nothing(mailoutbox, django_capture_on_commit_c
     partner = corporate_general_partner(user=owner)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ConflictError):
-        member_add(partner_id=partner.public_id, email=owner.email, role="developer", by=owner)
+        member_add(
+            partner_id=partner.public_id, email=owner.email, role="developer", acting_user=owner
+        )
 
     assert mailoutbox == []

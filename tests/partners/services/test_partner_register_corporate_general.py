@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_registers_an_active_corporate_general_partner_with_its_account() -> None:
     user = platform_user()
     partner = partner_register_corporate_general(
-        user=user, details=corporate_details(corporate_number="7000012050002")
+        acting_user=user, details=corporate_details(corporate_number="7000012050002")
     )
     assert partner.public_id.startswith("ptn_")
     assert partner.kind == PartnerKind.CORPORATE
@@ -58,17 +58,17 @@ def test_invalid_details_are_refused_and_nothing_is_written(
     user = platform_user()
     before = row_counts()
     with pytest.raises(InvalidError) as refused:
-        partner_register_corporate_general(user=user, details=corporate_details(**override))
+        partner_register_corporate_general(acting_user=user, details=corporate_details(**override))
     assert (refused.value.code, refused.value.field) == (code, field)
     assert row_counts() == before
 
 
 def test_a_registered_corporate_number_is_refused(row_counts) -> None:
     details = corporate_details()
-    partner_register_corporate_general(user=platform_user(), details=details)
+    partner_register_corporate_general(acting_user=platform_user(), details=details)
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        partner_register_corporate_general(user=platform_user(), details=details)
+        partner_register_corporate_general(acting_user=platform_user(), details=details)
     assert refused.value.code == "already_registered"
     assert refused.value.field == "corporate_number"
     assert row_counts() == before

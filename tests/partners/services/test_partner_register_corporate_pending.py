@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registers_a_pending_partner_without_type_or_accounts() -> None:
-    partner = partner_register_corporate_pending(user=platform_user(), details=corporate_details())
+    partner = partner_register_corporate_pending(
+        acting_user=platform_user(), details=corporate_details()
+    )
     assert partner.kind == PartnerKind.CORPORATE
     assert partner.partner_type is None
     assert partner.status == PartnerStatus.PENDING
@@ -33,7 +35,7 @@ def test_an_unregistered_organisation_is_refused_with_the_policy_code(row_counts
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
         partner_register_corporate_pending(
-            user=user, details=corporate_details(legal_entity_registered=False)
+            acting_user=user, details=corporate_details(legal_entity_registered=False)
         )
     assert refused.value.code == expected.code == "legal_entity_required"
     assert refused.value.ja == expected.reason.ja

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_registers_an_individual_with_a_user_account() -> None:
     user = platform_user()
-    partner = partner_register_individual(user=user, registration_name="  山田アプリ ")
+    partner = partner_register_individual(acting_user=user, registration_name="  山田アプリ ")
     assert partner.kind == PartnerKind.INDIVIDUAL
     assert partner.partner_type == PartnerType.INDIVIDUAL
     assert partner.status == PartnerStatus.ACTIVE
@@ -36,7 +36,7 @@ def test_registers_an_individual_with_a_user_account() -> None:
 def test_a_member_of_a_corporate_partner_may_also_register_as_individual() -> None:
     user = platform_user()
     corporate_general_partner(user=user)
-    partner = partner_register_individual(user=user, registration_name="副業")
+    partner = partner_register_individual(acting_user=user, registration_name="副業")
     assert partner.partner_type == PartnerType.INDIVIDUAL
 
 
@@ -44,7 +44,7 @@ def test_a_user_without_a_verified_email_is_refused_by_the_policy(row_counts) ->
     user = UserFactory()
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        partner_register_individual(user=user, registration_name="x")
+        partner_register_individual(acting_user=user, registration_name="x")
     assert refused.value.code == "platform_user_required"
     assert row_counts() == before
 
@@ -53,17 +53,17 @@ def test_an_inactive_user_is_not_a_platform_user(row_counts) -> None:
     user = platform_user(is_active=False)
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        partner_register_individual(user=user, registration_name="x")
+        partner_register_individual(acting_user=user, registration_name="x")
     assert refused.value.code == "platform_user_required"
     assert row_counts() == before
 
 
 def test_a_second_registration_is_refused(row_counts) -> None:
     user = platform_user()
-    partner_register_individual(user=user, registration_name="一度目")
+    partner_register_individual(acting_user=user, registration_name="一度目")
     before = row_counts()
     with pytest.raises(ConflictError) as refused:
-        partner_register_individual(user=user, registration_name="二度目")
+        partner_register_individual(acting_user=user, registration_name="二度目")
     assert refused.value.code == "already_registered"
     assert row_counts() == before
 
@@ -73,6 +73,6 @@ def test_a_bad_registration_name_is_refused(name: str, row_counts) -> None:
     user = platform_user()
     before = row_counts()
     with pytest.raises(InvalidError) as refused:
-        partner_register_individual(user=user, registration_name=name)
+        partner_register_individual(acting_user=user, registration_name=name)
     assert (refused.value.code, refused.value.field) == ("invalid_field", "registration_name")
     assert row_counts() == before

@@ -25,7 +25,7 @@ def test_approval_certifies_the_partner_and_tells_the_applicant(
     application = make_application("in_review", identity=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        application = application_approve(application_id=application.public_id, reviewer=staff)
+        application = application_approve(application_id=application.public_id, acting_user=staff)
 
     assert application.status == "approved"
     assert (application.reviewer, application.decided_at is not None) == (staff, True)
@@ -55,7 +55,7 @@ def test_approval_of_a_new_corporation_activates_the_pending_partner(
     application = make_application("in_review", identity=True)
     assert application.kind == "new"
 
-    application_approve(application_id=application.public_id, reviewer=staff)
+    application_approve(application_id=application.public_id, acting_user=staff)
 
     partner.refresh_from_db()
     assert (partner.partner_type, partner.status) == ("corporate_certified", "active")
@@ -71,7 +71,7 @@ def test_the_identity_confirmation_is_required(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_approve(application_id=application.public_id, reviewer=staff)
+        application_approve(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "identity_not_confirmed"
     assert registry_state() == before
@@ -94,7 +94,7 @@ def test_both_current_documents_are_required(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_approve(application_id=application.public_id, reviewer=staff)
+        application_approve(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "documents_missing"
     assert "application_form" in refused.value.en
@@ -112,7 +112,7 @@ def test_only_an_application_in_review_is_approved(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_approve(application_id=application.public_id, reviewer=staff)
+        application_approve(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "invalid_status_move"
     assert registry_state() == before
@@ -131,7 +131,7 @@ def test_a_refused_partner_move_rolls_the_approval_back(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_approve(application_id=application.public_id, reviewer=staff)
+        application_approve(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "legal_entity_required"
     assert registry_state() == before

@@ -20,7 +20,7 @@ def test_staff_record_the_identity_confirmation(
     application = make_application("in_review")
 
     application = application_confirm_identity(
-        application_id=application.public_id, reviewer=staff, note="  Called 03-0000-0000.  "
+        application_id=application.public_id, acting_user=staff, note="  Called 03-0000-0000.  "
     )
 
     assert application.identity_confirmed_by == staff
@@ -43,7 +43,7 @@ def test_a_note_is_required(
 
     with pytest.raises(InvalidError) as refused:
         application_confirm_identity(
-            application_id=application.public_id, reviewer=staff, note=note
+            application_id=application.public_id, acting_user=staff, note=note
         )
 
     assert (refused.value.code, refused.value.field) == ("note_required", "note")
@@ -61,7 +61,9 @@ def test_identity_is_recorded_only_in_review(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_confirm_identity(application_id=application.public_id, reviewer=staff, note="x")
+        application_confirm_identity(
+            application_id=application.public_id, acting_user=staff, note="x"
+        )
 
     assert refused.value.code == "not_in_review"
     assert registry_state() == before

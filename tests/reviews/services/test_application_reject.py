@@ -26,7 +26,7 @@ def test_rejection_keeps_both_reasons_and_tells_the_applicant(
     with django_capture_on_commit_callbacks(execute=True):
         application = application_reject(
             application_id=application.public_id,
-            reviewer=staff,
+            acting_user=staff,
             reason_ja=" 登記簿の期限切れ ",
             reason_en="The registry certificate is outdated.",
         )
@@ -68,7 +68,7 @@ def test_both_reasons_are_required(
     with pytest.raises(InvalidError) as refused:
         application_reject(
             application_id=application.public_id,
-            reviewer=staff,
+            acting_user=staff,
             reason_ja=reason_ja,
             reason_en=reason_en,
         )
@@ -93,7 +93,7 @@ def test_only_an_application_in_review_is_rejected(
 
     with pytest.raises(ConflictError) as refused:
         application_reject(
-            application_id=application.public_id, reviewer=staff, reason_ja="x", reason_en="x"
+            application_id=application.public_id, acting_user=staff, reason_ja="x", reason_en="x"
         )
 
     assert refused.value.code == "invalid_status_move"

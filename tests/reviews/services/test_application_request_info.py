@@ -25,7 +25,7 @@ def test_staff_ask_for_what_is_missing_and_the_applicant_is_told(
 
     with django_capture_on_commit_callbacks(execute=True):
         application = application_request_info(
-            application_id=application.public_id, reviewer=staff, note="申込書の2ページ目"
+            application_id=application.public_id, acting_user=staff, note="申込書の2ページ目"
         )
 
     assert (application.status, application.needs_info_note) == ("needs_info", "申込書の2ページ目")
@@ -50,7 +50,7 @@ def test_a_note_is_required(
     before = registry_state()
 
     with pytest.raises(InvalidError) as refused:
-        application_request_info(application_id=application.public_id, reviewer=staff, note=" ")
+        application_request_info(application_id=application.public_id, acting_user=staff, note=" ")
 
     assert (refused.value.code, refused.value.field) == ("note_required", "note")
     assert registry_state() == before
@@ -67,7 +67,7 @@ def test_only_an_application_in_review_needs_info(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_request_info(application_id=application.public_id, reviewer=staff, note="x")
+        application_request_info(application_id=application.public_id, acting_user=staff, note="x")
 
     assert refused.value.code == "invalid_status_move"
     assert registry_state() == before

@@ -25,7 +25,7 @@ def test_resubmission_with_a_new_certificate_supersedes_the_old_one(
     events_before = AuditEvent.objects.count()
 
     application = application_resubmit(
-        user=owner,
+        acting_user=owner,
         application_id=application.public_id,
         registry_certificate=pdf_upload("page2.pdf"),
     )
@@ -55,7 +55,7 @@ def test_resubmission_without_documents_keeps_the_current_ones(
 ) -> None:
     application = make_application("needs_info")
 
-    application = application_resubmit(user=owner, application_id=application.public_id)
+    application = application_resubmit(acting_user=owner, application_id=application.public_id)
 
     assert application.status == "submitted"
     assert application.documents.filter(superseded=False).count() == 2
@@ -73,7 +73,7 @@ def test_only_a_needs_info_application_is_resubmitted(
 
     with pytest.raises(ConflictError) as refused:
         application_resubmit(
-            user=owner, application_id=application.public_id, application_form=pdf_upload()
+            acting_user=owner, application_id=application.public_id, application_form=pdf_upload()
         )
 
     # The policy refuses first: staff have not asked for more information.
@@ -91,7 +91,7 @@ def test_a_bad_document_is_refused_and_nothing_written(
 
     with pytest.raises(InvalidError) as refused:
         application_resubmit(
-            user=owner,
+            acting_user=owner,
             application_id=application.public_id,
             application_form=upload("form.pdf", b"MZ\x90\x00" + b"\x00" * 60),
         )
@@ -114,7 +114,7 @@ def test_only_members_resubmit(
     before = registry_state()
 
     with pytest.raises(NotFoundError) as refused:
-        application_resubmit(user=user, application_id=application.public_id)
+        application_resubmit(acting_user=user, application_id=application.public_id)
 
     assert refused.value.code == "application_not_found"
     assert registry_state() == before

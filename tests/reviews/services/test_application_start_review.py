@@ -19,7 +19,7 @@ def test_staff_take_a_submitted_application_into_review(
 ) -> None:
     application = make_application()
 
-    application = application_start_review(application_id=application.public_id, reviewer=staff)
+    application = application_start_review(application_id=application.public_id, acting_user=staff)
 
     assert (application.status, application.reviewer) == ("in_review", staff)
     event = AuditEvent.objects.get(event_type="application.in_review")
@@ -41,7 +41,7 @@ def test_only_a_submitted_application_goes_into_review(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_start_review(application_id=application.public_id, reviewer=staff)
+        application_start_review(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "invalid_status_move"
     assert status in refused.value.en
@@ -50,6 +50,6 @@ def test_only_a_submitted_application_goes_into_review(
 
 def test_an_unknown_application_is_not_found(staff: Any) -> None:
     with pytest.raises(NotFoundError) as refused:
-        application_start_review(application_id="apl_nope", reviewer=staff)
+        application_start_review(application_id="apl_nope", acting_user=staff)
 
     assert refused.value.code == "application_not_found"

@@ -29,7 +29,7 @@ def test_a_new_corporation_becomes_a_pending_partner_with_an_open_application(
     user = UserFactory()
 
     application = application_submit_new(
-        user=user,
+        acting_user=user,
         details=details(),
         registry_certificate=pdf_upload("登記簿.pdf"),
         application_form=upload("form.jpg", tiny_jpeg(), "image/jpeg"),
@@ -62,7 +62,7 @@ def test_an_unregistered_organisation_is_refused_with_the_policy_code_and_nothin
 
     with pytest.raises(ConflictError) as refused:
         application_submit_new(
-            user=user,
+            acting_user=user,
             details=details(registered=False),
             registry_certificate=pdf_upload(),
             application_form=pdf_upload("form.pdf"),
@@ -83,7 +83,7 @@ def test_an_executable_named_pdf_is_refused_and_nothing_written(
     files[bad_field] = upload("x.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64)
 
     with pytest.raises(InvalidError) as refused:
-        application_submit_new(user=user, details=details(), **files)
+        application_submit_new(acting_user=user, details=details(), **files)
 
     assert (refused.value.code, refused.value.field) == ("unsupported_document_type", bad_field)
     assert registry_state() == before
@@ -98,7 +98,10 @@ def test_a_20_mb_document_is_refused_and_nothing_written(
 
     with pytest.raises(InvalidError) as refused:
         application_submit_new(
-            user=user, details=details(), registry_certificate=big, application_form=pdf_upload()
+            acting_user=user,
+            details=details(),
+            registry_certificate=big,
+            application_form=pdf_upload(),
         )
 
     assert (refused.value.code, refused.value.field) == (
@@ -114,7 +117,7 @@ def test_a_missing_document_is_refused(registry_state: Callable[[], dict[str, An
 
     with pytest.raises(InvalidError) as refused:
         application_submit_new(
-            user=user,
+            acting_user=user,
             details=details(),
             registry_certificate=pdf_upload(),
             application_form=None,  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def submit(user: Any, partner: Any) -> Any:
     return application_submit_upgrade(
-        user=user,
+        acting_user=user,
         partner_id=partner.public_id,
         registry_certificate=pdf_upload(),
         application_form=upload("form.png", tiny_png(), "image/png"),

@@ -22,7 +22,7 @@ def test_an_open_application_is_withdrawn(
 ) -> None:
     application = make_application(status)
 
-    application = application_withdraw(user=owner, application_id=application.public_id)
+    application = application_withdraw(acting_user=owner, application_id=application.public_id)
 
     assert application.status == "withdrawn"
     assert application.decided_at is not None
@@ -40,9 +40,9 @@ def test_a_developer_member_may_withdraw(
     application = make_application()
     developer = MembershipFactory(partner=partner, role=MemberRole.DEVELOPER).user
 
-    assert application_withdraw(user=developer, application_id=application.public_id).status == (
-        "withdrawn"
-    )
+    assert application_withdraw(
+        acting_user=developer, application_id=application.public_id
+    ).status == ("withdrawn")
 
 
 @pytest.mark.parametrize("status", ["approved", "rejected", "withdrawn"])
@@ -56,7 +56,7 @@ def test_a_decided_application_is_not_withdrawn(
     before = registry_state()
 
     with pytest.raises(ConflictError) as refused:
-        application_withdraw(user=owner, application_id=application.public_id)
+        application_withdraw(acting_user=owner, application_id=application.public_id)
 
     # The policy refuses first: nothing awaits a decision.
     assert refused.value.code == "no_open_application"
@@ -80,7 +80,7 @@ def test_only_members_withdraw(
     before = registry_state()
 
     with pytest.raises(NotFoundError) as refused:
-        application_withdraw(user=user, application_id=application_id)
+        application_withdraw(acting_user=user, application_id=application_id)
 
     assert refused.value.code == "application_not_found"
     assert registry_state() == before

@@ -67,7 +67,9 @@ def test_two_staff_decide_at_once_exactly_one_wins(
 
     def decide(name: str, reviewer: Any) -> Callable[[], Any]:
         service, arguments, _ = DECISIONS[name]
-        return lambda: service(application_id=application.public_id, reviewer=reviewer, **arguments)
+        return lambda: service(
+            application_id=application.public_id, acting_user=reviewer, **arguments
+        )
 
     results = race(decide(first, reviewers[0]), decide(second, reviewers[1]))
 
@@ -94,7 +96,7 @@ def test_two_applications_for_one_partner_at_once_one_is_refused(
 ) -> None:
     def submit() -> Any:
         return services.application_submit_upgrade(
-            user=owner,
+            acting_user=owner,
             partner_id=partner.public_id,
             registry_certificate=pdf_upload(),
             application_form=pdf_upload("form.pdf"),

@@ -49,7 +49,7 @@ def test_staff_actions_need_staff_with_totp(
     before = registry_state()
 
     with pytest.raises(ForbiddenError) as refused:
-        service(application_id=application.public_id, reviewer=reviewer, **arguments)
+        service(application_id=application.public_id, acting_user=reviewer, **arguments)
 
     assert refused.value.code == code
     assert refused.value.status == 403
@@ -64,5 +64,8 @@ def test_a_plain_user_is_refused_before_the_input_is_checked(
 
     with pytest.raises(ForbiddenError):
         services.application_reject(
-            application_id=application.public_id, reviewer=UserFactory(), reason_ja="", reason_en=""
+            application_id=application.public_id,
+            acting_user=UserFactory(),
+            reason_ja="",
+            reason_en="",
         )
