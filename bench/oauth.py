@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench.graph_api_client import graph_api_clients_script
 from bench.loadgen import READ_TIMEOUT, LoadResult, read_answer
 from bench.machine import describe_idle
 from bench.report import Check, info, rate
@@ -36,13 +37,11 @@ from bench.server import (
 WORKERS = 1
 CONNECTIONS = 8
 SECONDS = {True: 1.0, False: 8.0}  # by --quick
-SET_UP = """
+KEY_SET_UP = """
 import json
 from devcenter.apikeys.services import apikey_create
-from devcenter.oauth.services import oauth_client_create
 _, key = apikey_create(name="bench-gateway", scope="decisions")
-issued = oauth_client_create(registration_id="reg_bench", name="Bench", redirect_uris=[])
-json.dump({"key": key, "id": issued.client_id, "secret": issued.client_secret}, open(%r, "w"))
+json.dump({"key": key}, open(%r, "w"))
 """
 
 
@@ -131,8 +130,16 @@ def run(quick: bool) -> list[Check]:
         var_dir = Path(directory)
         env = server_environment(var_dir)
         devcenter("migrate", "--noinput", env=env)
-        devcenter("shell", "-c", SET_UP % str(var_dir / "issued.json"), env=env)
-        issued = json.loads((var_dir / "issued.json").read_text())
+        devcenter("shell", "-c", KEY_SET_UP % str(var_dir / "key.json"), env=env)
+        clients = {"bench": ("Bench", ["https://bench.example.com/callback"], False)}
+        script = graph_api_clients_script(clients, str(var_dir / "clients.json"))
+        devcenter("shell", "-c", script, env=env)
+        client = json.loads((var_dir / "clients.json").read_text())["bench"]
+        issued = {
+            **json.loads((var_dir / "key.json").read_text()),
+            "id": client["client_id"],
+            "secret": client["secret"],
+        }
         port = free_port()
         command = [sys.executable, "-m", "devcenter.cli", "serve", "--host", HOST, "--port"]
         command += [str(port), "--workers", str(WORKERS), "--no-migrate"]

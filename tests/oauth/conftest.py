@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,11 +42,17 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 @pytest.fixture(autouse=True)
-def no_usable_checks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Each test starts with no usable-check registered (and leaves none behind)."""
-    checks: list[Any] = []
-    monkeypatch.setattr(hooks, "_checks", checks)
-    return checks
+def no_usable_checks() -> Iterator[None]:
+    """The OAuth server's own tests run it alone: without the registrations app's check (which
+    refuses every client no registration holds; tests/registrations test the two together)."""
+    registered = hooks.client_usable_checks()
+    for check in registered:
+        hooks.unregister_client_usable(check)
+    yield
+    for check in hooks.client_usable_checks():
+        hooks.unregister_client_usable(check)
+    for check in registered:
+        hooks.register_client_usable(check)
 
 
 @pytest.fixture

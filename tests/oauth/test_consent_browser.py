@@ -4,7 +4,6 @@ code at /oauth/token with httpx. Denying sends the user back with access_denied.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,14 @@ import httpx
 import pytest
 
 from tests.oauth.conftest import pkce_pair
-from tests.oauth.test_oauth_server import EMAIL, PASSWORD, REDIRECT_URI, authorize_query, set_up
+from tests.oauth.test_oauth_server import (
+    EMAIL,
+    PASSWORD,
+    REDIRECT_URI,
+    authorize_query,
+    issued_of,
+    set_up,
+)
 from tests.portal.browser import log_in
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
 from tests.running_server import serving_after
@@ -27,7 +33,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     var = tmp_path / "var"
     var.mkdir()
     with serving_after(var, set_up(var)) as base:
-        yield base, json.loads((var / "issued.json").read_text())
+        yield base, issued_of(var)
 
 
 def consent_in_browser(

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from bench.graph_api_client import graph_api_clients_script
 
 from tests.oauth.conftest import pkce_pair
 from tests.running_server import serving_after
@@ -33,22 +34,38 @@ import json
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from devcenter.apikeys.services import apikey_create
-from devcenter.oauth.services import oauth_client_create, oauth_client_rotate
 
 user = get_user_model().objects.create_user(username="owner", email="{email}", password="{pw}")
 EmailAddress.objects.create(user=user, email="{email}", verified=True, primary=True)
 _, key = apikey_create(name="graph-api-gateway", scope="decisions")
-client = oauth_client_create(registration_id="reg_photos", name="写真共有", redirect_uris=["{uri}"])
-rotating = oauth_client_create(registration_id="reg_rot", name="Rotating", redirect_uris=[])
-rotated = oauth_client_rotate(client_id=rotating.client_id)
-json.dump({{"key": key, "client_id": client.client_id, "secret": client.client_secret,
-           "rot_id": rotating.client_id, "old": rotating.client_secret,
-           "new": rotated.client_secret, "user_id": user.pk}}, open("{out}", "w"))
+json.dump({{"key": key, "user_id": user.pk}}, open("{out}", "w"))
 """
+CLIENTS = {
+    "photos": ("写真共有", [REDIRECT_URI], False),
+    "rotating": ("Rotating", ["https://rotating.example.com/callback"], True),
+}
 
 
 def set_up(var: Path) -> str:
-    return SET_UP.format(email=EMAIL, pw=PASSWORD, uri=REDIRECT_URI, out=var / "issued.json")
+    """The user and the gateway's key, then two Graph API clients made as a partner makes them
+    (the second rotated once)."""
+    people = SET_UP.format(email=EMAIL, pw=PASSWORD, out=var / "people.json")
+    return people + graph_api_clients_script(CLIENTS, str(var / "clients.json"))
+
+
+def issued_of(var: Path) -> dict[str, Any]:
+    """What `set_up` made, in the shape the tests read."""
+    clients = json.loads((var / "clients.json").read_text())
+    photos, rotating = clients["photos"], clients["rotating"]
+    return {
+        **json.loads((var / "people.json").read_text()),
+        "client_id": photos["client_id"],
+        "secret": photos["secret"],
+        "registration": photos["registration"],
+        "rot_id": rotating["client_id"],
+        "old": rotating["secret"],
+        "new": rotating["new_secret"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     var = tmp_path_factory.mktemp("oauth") / "var"
     var.mkdir()
     with serving_after(var, set_up(var)) as base:
-        yield base, json.loads((var / "issued.json").read_text())
+        yield base, issued_of(var)
 
 
 def token(base: str, client_id: str, secret: str, **data: str) -> httpx.Response:
@@ -86,7 +103,7 @@ def test_client_credentials_token_introspected_active_then_revoked_and_inactive(
     assert active["active"] is True
     assert active["client_id"] == cid
     assert active["scope"] == "r_profile w_share"
-    assert active["registration"] == "reg_photos"
+    assert active["registration"] == issued["registration"]
     assert active["sub"] == cid
     assert active["exp"] - active["iat"] == 900
 
@@ -215,7 +232,7 @@ def short_code_server(
     var = tmp_path_factory.mktemp("oauth-short") / "var"
     var.mkdir()
     with serving_after(var, set_up(var)) as base:
-        yield base, json.loads((var / "issued.json").read_text())
+        yield base, issued_of(var)
 
 
 @pytest.fixture(scope="module")

@@ -24,3 +24,14 @@ def register_client_usable(check: ClientUsableCheck) -> None:
 def client_usable(client_id: str) -> bool:
     """Return whether every registered check lets the client with `client_id` work now."""
     return all(check(client_id) for check in _checks)
+
+
+def unregister_client_usable(check: ClientUsableCheck) -> None:
+    """Remove `check` (a no-op if it is not registered)."""
+    if check in _checks:
+        _checks.remove(check)
+
+
+def client_usable_checks() -> tuple[ClientUsableCheck, ...]:
+    """Return the registered checks, in the order they are asked."""
+    return tuple(_checks)

@@ -286,9 +286,9 @@ def registration_client_usable(client_id: str) -> bool:
     """Return whether the registration behind `client_id` is usable now (the OAuth server's
     check, registered with `devcenter.oauth.hooks.register_client_usable`).
 
-    Every Graph API client the product makes is a registration's; a client no registration
-    ever held (made by an operator or a test through `devcenter.oauth.services` directly) is
-    not this check's to refuse. A registration's revoked credential always is.
+    Every Graph API client the product makes is a registration's: a client no registration
+    holds (made outside the registrations, e.g. through `devcenter.oauth.services` directly) is
+    refused, like a registration's revoked credential.
     """
     credential = (
         Credential.objects.select_related("registration", "registration__partner")
@@ -296,7 +296,7 @@ def registration_client_usable(client_id: str) -> bool:
         .first()
     )
     if credential is None:
-        return True
+        return False
     return credential.revoked_at is None and registration_usable(
         registration=credential.registration
     )
