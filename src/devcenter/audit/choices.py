@@ -112,6 +112,7 @@ class AuditEventType(models.TextChoices):
         _("Operator confirmed"),
     )  # the user confirmed the link
     OPERATOR_REVOKED = "operator.revoked", _("Operator revoked")  # by an owner
+    PAYOUT_ACCOUNT_SET = "payout_account.set", _("Payout account set")  # masked number only
     PAYMENT_SUBMITTED = "payment.submitted", _("Payment enrolment submitted")  # a business plan
     PAYMENT_APPROVED = (
         "payment.approved",

@@ -39,7 +39,7 @@ def partner_lock(*, public_id: str) -> Partner:
 
 
 def partner_lock_for(*, public_id: str, acting_user: ActingUser | None, operation: str) -> Partner:
-    """Return the partner locked for update if `user` may perform `operation` on it now.
+    """Return the partner locked for update if `acting_user` may perform `operation` on it now.
 
     Raise the policy's refusal: NotFoundError `partner_not_found` when it does not exist or
     the user has no role for it, else 403 / 409 with the decision's code.
@@ -52,7 +52,7 @@ def partner_lock_for(*, public_id: str, acting_user: ActingUser | None, operatio
 def partner_for_user(
     *, acting_user: ActingUser | None, public_id: str, operation: str = "partner.read"
 ) -> Partner:
-    """Return the partner if `user` may perform `operation` (by default: see it).
+    """Return the partner if `acting_user` may perform `operation` (by default: see it).
 
     Someone with no role for the partner gets the same answer as for a partner that does not
     exist; staff see partners through the staff console, not as members.

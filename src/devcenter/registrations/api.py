@@ -29,7 +29,12 @@ from devcenter.partners.selectors import partner_for_user
 from devcenter.registrations import operators, payments, selectors, services
 from devcenter.registrations.choices import ImageKind, PaymentStatus, RegistrationStatus
 from devcenter.registrations.errors import ServiceRefusedError
-from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
+from devcenter.registrations.models import (
+    Operator,
+    PaymentEnrolment,
+    PayoutAccount,
+    Registration,
+)
 from devcenter.registrations.schemas import (
     ContactConfirmedOut,
     CredentialsOut,
@@ -39,6 +44,8 @@ from devcenter.registrations.schemas import (
     OperatorOut,
     PaymentIn,
     PaymentOut,
+    PayoutAccountIn,
+    PayoutAccountOut,
     RefusalOut,
     RegistrationIn,
     RegistrationOut,
@@ -314,6 +321,28 @@ def payment_enrol(request: HttpRequest, registration_id: str, payload: PaymentIn
     except ServiceRefusedError as refused:
         return _refusal(request, refused)
     return Status(201, enrolment)
+
+
+@router.get("/partners/{partner_id}/payout-account", response={200: PayoutAccountOut, **errors()})
+def payout_account(request: HttpRequest, partner_id: str) -> PayoutAccount:
+    """The bank account the payment program pays into (owners; the number masked)."""
+    return payments.payout_account_of(partner_id=partner_id, acting_user=user_of(request))
+
+
+@router.put("/partners/{partner_id}/payout-account", response={200: PayoutAccountOut, **_WRITE})
+@idempotent
+def payout_account_set(
+    request: HttpRequest, partner_id: str, payload: PayoutAccountIn
+) -> PayoutAccount | Status[Any]:
+    """Set the payout bank account: it must be held in the partner's registered name (422
+    `payout_name_mismatch`); a partner that may not use the payment program is refused with
+    the policy's decision (409)."""
+    try:
+        return payments.payout_account_set(
+            partner_id=partner_id, acting_user=user_of(request), **payload.dict()
+        )
+    except ServiceRefusedError as refused:
+        return _refusal(request, refused)
 
 
 # ---------------------------------------------------------------- platform services

@@ -45,5 +45,10 @@ class PaymentStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")  # with a reason in ja/en
 
 
+class BankAccountType(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary (普通)")
+    CHECKING = "checking", _("Checking (当座)")
+
+
 # The policy's role of someone granted rights on one registration (no membership).
 OPERATOR_ROLE = "operator"

@@ -51,6 +51,8 @@ class RegistrationErrorCode(StrEnum):
     PAYMENT_NOT_FOUND = "payment_not_found"  # (404)
     PAYMENT_NOT_SUBMITTED = "payment_not_submitted"  # already decided (409)
     USER_COUNT_INVALID = "user_count_invalid"  # a negative or non-integer count (422)
+    PAYOUT_NAME_MISMATCH = "payout_name_mismatch"  # holder is not the registered name (422)
+    PAYOUT_ACCOUNT_NOT_FOUND = "payout_account_not_found"  # none registered yet (404)
 
 
 MESSAGES: dict[RegistrationErrorCode, tuple[str, str]] = {
@@ -177,6 +179,14 @@ MESSAGES: dict[RegistrationErrorCode, tuple[str, str]] = {
     RegistrationErrorCode.USER_COUNT_INVALID: (
         "利用者数は0以上の整数で指定してください。",
         "The user count must be a non-negative integer.",
+    ),
+    RegistrationErrorCode.PAYOUT_NAME_MISMATCH: (
+        "振込先口座の名義は、パートナーの登録名義と同じでなければなりません。",
+        "The payout account must be held in the partner's registered name.",
+    ),
+    RegistrationErrorCode.PAYOUT_ACCOUNT_NOT_FOUND: (
+        "振込先口座はまだ登録されていません。",
+        "No payout account is registered yet.",
     ),
 }
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from devcenter.registrations.choices import (
+    BankAccountType,
     CredentialKind,
     OperatorStatus,
     PaymentStatus,
@@ -217,3 +218,38 @@ class PaymentEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.status})"
+
+
+class PayoutAccount(models.Model):
+    """The bank account the payment program pays a partner's sales into (one per partner).
+
+    §8: payouts go only to an account in the partner's registered name, so the holder's name is
+    checked against it when the account is set (`payments.payout_account_set`).
+    """
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.CASCADE, related_name="payout_account"
+    )
+    bank_code = models.CharField(_("bank code"), max_length=4)
+    branch_code = models.CharField(_("branch code"), max_length=3)
+    account_type = models.CharField(
+        _("account type"), max_length=10, choices=BankAccountType.choices
+    )
+    account_number = models.CharField(_("account number"), max_length=7)
+    holder_name = models.CharField(_("account holder"), max_length=100)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self) -> str:
+        return f"{self.bank_code}-{self.branch_code} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        """The account number as shown back: all but the last three digits hidden."""
+        return "*" * (len(self.account_number) - 3) + self.account_number[-3:]

@@ -5,16 +5,20 @@ allowed the enrolment's service (`payment_program`: certified corporations only)
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.db import transaction
 
 from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import NotFoundError
-from devcenter.partners.selectors import partner_lock
+from devcenter.partners.selectors import capabilities_for, partner_lock
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
 from devcenter.registrations import clock
 from devcenter.registrations.choices import (
+    BankAccountType,
     PaymentStatus,
     RegistrationStatus,
 )
@@ -25,7 +29,7 @@ from devcenter.registrations.errors import (
     invalid,
     registration_error,
 )
-from devcenter.registrations.models import PaymentEnrolment
+from devcenter.registrations.models import PaymentEnrolment, PayoutAccount
 from devcenter.registrations.selectors import registration_access
 from devcenter.reviews.services import require_reviewer
 from devcenter.users import ActingUser
@@ -137,3 +141,103 @@ def payment_reject(
     enrolment.save(update_fields=["status", "reviewer", "decided_at", "reason_ja", "reason_en"])
     _audit(enrolment, AuditEventType.PAYMENT_REJECTED, actor_of(acting_user), **reasons)
     return enrolment
+
+
+# ---------------------------------------------------------------- payout account
+
+PAYOUT = "payout_account.manage"  # the policy's operation
+BANK_CODE = re.compile(r"[0-9]{4}")
+BRANCH_CODE = re.compile(r"[0-9]{3}")
+ACCOUNT_NUMBER = re.compile(r"[0-9]{7}")
+HOLDER_MAX = 100
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: NFKC (full and half width alike), case folded, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def payout_account_of(*, partner_id: str, acting_user: ActingUser) -> PayoutAccount:
+    """Return the partner's payout account (owners). Refuses the operation's codes and
+    `payout_account_not_found` (404)."""
+    partner = capabilities_for(public_id=partner_id, viewer=acting_user, operation=PAYOUT).partner
+    found = PayoutAccount.objects.filter(partner=partner).first()
+    if found is None:
+        raise registration_error(NotFoundError, Code.PAYOUT_ACCOUNT_NOT_FOUND)
+    return found
+
+
+@transaction.atomic
+def payout_account_set(
+    *,
+    partner_id: str,
+    bank_code: str,
+    branch_code: str,
+    account_type: str,
+    account_number: str,
+    holder_name: str,
+    acting_user: ActingUser,
+) -> PayoutAccount:
+    """Set the bank account the payment program pays into (owners of a partner that may use
+    every enrolment service, i.e. the payment program: certified corporations).
+
+    §8: payouts go only to an account in the partner's registered name: the holder must be its
+    registration name or legal name (compared after NFKC, case and spaces folded), else 422
+    `payout_name_mismatch` on `holder_name`. A malformed code or number is 422 naming the
+    field; a partner that may not use the payment program is refused with the policy's
+    decision (409, with its unlock paths). The audit log keeps the masked number only.
+    """
+    values = {
+        "bank_code": (bank_code or "").strip(),
+        "branch_code": (branch_code or "").strip(),
+        "account_number": (account_number or "").strip(),
+    }
+    for field, pattern in (
+        ("bank_code", BANK_CODE),
+        ("branch_code", BRANCH_CODE),
+        ("account_number", ACCOUNT_NUMBER),
+    ):
+        if not pattern.fullmatch(values[field]):
+            raise invalid(Code.INVALID_FIELD, field)
+    if account_type not in BankAccountType.values:
+        raise invalid(Code.INVALID_FIELD, "account_type")
+    holder = " ".join((holder_name or "").split())
+    if not holder or len(holder) > HOLDER_MAX:
+        raise invalid(Code.INVALID_FIELD, "holder_name")
+    access = capabilities_for(public_id=partner_id, viewer=acting_user, operation=PAYOUT, lock=True)
+    for service in default_policy().registrations.enrolment_services():
+        decision = access.service(service)
+        if not decision.allowed:
+            raise ServiceRefusedError(decision)
+    partner = access.partner
+    registered = {_name_key(n) for n in (partner.registration_name, partner.legal_name) if n}
+    if _name_key(holder) not in registered:
+        raise invalid(Code.PAYOUT_NAME_MISMATCH, "holder_name")
+    account = PayoutAccount.objects.filter(partner=partner).first()
+    old = _payout_view(account) if account is not None else None
+    account = account or PayoutAccount(partner=partner)
+    account.bank_code, account.branch_code = values["bank_code"], values["branch_code"]
+    account.account_type, account.account_number = account_type, values["account_number"]
+    account.holder_name, account.updated_by, account.updated_at = holder, acting_user, clock.now()
+    account.save()
+    audit_record(
+        event_type=str(AuditEventType.PAYOUT_ACCOUNT_SET),
+        actor=actor_of(acting_user),
+        target_type=AuditTarget.PARTNER,
+        target_id=partner.public_id,
+        partner=partner.public_id,
+        old=old,
+        new=_payout_view(account),
+    )
+    return account
+
+
+def _payout_view(account: PayoutAccount) -> dict[str, str]:
+    """What the audit log keeps of an account: never the whole number."""
+    return {
+        "bank_code": account.bank_code,
+        "branch_code": account.branch_code,
+        "account_type": account.account_type,
+        "account_number": account.masked_number,
+        "holder_name": account.holder_name,
+    }

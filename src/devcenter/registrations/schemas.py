@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from devcenter.api_support.params import MaxLen, NotBlank
 from devcenter.partners.schemas import DecisionOut, LabelOut, StepOut
 from devcenter.registrations import clock
-from devcenter.registrations.models import Operator, PaymentEnrolment, Registration
+from devcenter.registrations.models import Operator, PaymentEnrolment, PayoutAccount, Registration
 from devcenter.registrations.selectors import (
     QueueEntry,
     payment_enabled,
@@ -183,6 +183,32 @@ class TokenIn(Schema):
 class ContactConfirmedOut(Schema):
     registration: str
     contact_email_confirmed: bool
+
+
+class PayoutAccountIn(Schema):
+    bank_code: Annotated[str, MaxLen(10)]  # 4 digits (金融機関コード)
+    branch_code: Annotated[str, MaxLen(10)]  # 3 digits (支店コード)
+    account_type: Annotated[str, MaxLen(20)]  # ordinary (普通) or checking (当座)
+    account_number: Annotated[str, MaxLen(20)]  # 7 digits
+    holder_name: Annotated[str, MaxLen(200)]  # the partner's registered name
+
+
+class PayoutAccountOut(Schema):
+    partner: str
+    bank_code: str
+    branch_code: str
+    account_type: str
+    account_number: str  # masked: only the last three digits
+    holder_name: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_partner(account: PayoutAccount) -> str:
+        return account.partner.public_id
+
+    @staticmethod
+    def resolve_account_number(account: PayoutAccount) -> str:
+        return account.masked_number
 
 
 class PaymentIn(Schema):
