@@ -107,6 +107,9 @@ def test_the_pipeline_never_returns_to_in_development(policy):
         ('required = ["page", "start_url"', 'required = ["logo", "start_url"', "registrable[6]"),
         ('type = "community"', 'type = "integer"', "registration_fields[6].type"),
         ("relisting_cooldown_days = 10", "relisting_cooldown_days = -1", "registrations"),
+        ('requires_status = "published"', 'requires_status = "live"', "registration_fields["),
+        ('subset_of = "devices"', 'subset_of = "platforms"', "registration_fields["),
+        ('subset_of = "devices"', 'subset_of = "page"', "registration_fields["),
     ],
 )
 def test_a_broken_registration_section_is_refused_naming_the_place(old, new, where):

@@ -433,6 +433,7 @@ def _describe(policy: Policy) -> dict[str, Any]:
                 "label": s.label.as_dict(),
                 "platforms": list(s.platforms),
                 "kinds": list(s.kinds),
+                "devices": list(s.devices),
                 "agency_registration": s.agency_registration,
             }
             for s in source.services

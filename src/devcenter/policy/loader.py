@@ -107,6 +107,7 @@ class Service:
     label: Label
     platforms: tuple[str, ...]
     kinds: tuple[str, ...]
+    devices: tuple[str, ...]
     agency_registration: bool
 
 
@@ -395,6 +396,7 @@ def _services(r: _Reader, doc: Mapping[str, Any]) -> tuple[Service, ...]:
                 label=r.label(e, where),
                 platforms=r.texts(e, "platforms", where),
                 kinds=r.texts(e, "kinds", where),
+                devices=r.texts(e, "devices", where),
                 agency_registration=r.flag(e, "agency_registration", where, default=False),
             )
         )

@@ -40,7 +40,7 @@ FIELD_TYPES = (
     "community",
     "registration",
 )
-OPTION_SOURCES = ("platforms", "kinds")
+OPTION_SOURCES = ("platforms", "kinds", "devices")
 CREDENTIAL_KINDS = ("consumer_key", "oauth_client", "check_key", "none")
 MIN_USERS = "min_users"  # a listing need: the platform-reported user count
 NO_CREDENTIALS = "none"
@@ -62,6 +62,8 @@ class RegistrationField:
     options: str | None  # for `options`: the service attribute listing the choices
     of: str | None  # for `registration`: the service of the registration referred to
     agency: bool
+    subset_of: str | None = None  # an `options` field whose choices this one's must be among
+    requires_status: str | None = None  # only a registration in this status may set it
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,8 @@ class RegistrationRules:
                     "label": f.label.as_dict(),
                     "max_length": f.max_length,
                     "agency": f.agency,
+                    "subset_of": f.subset_of,
+                    "requires_status": f.requires_status,
                 }
                 for f in self.fields.values()
             ],
@@ -192,7 +196,7 @@ def load_registration_rules(
         "registrations.suspended_status",
         "registration status",
     )
-    fields = _fields(r, doc)
+    fields = _fields(r, doc, statuses)
     by_code = {s.code: s for s in services}
     registrable = _registrable(r, doc, by_code, fields, image_kinds)
     _check_references(r, doc, fields, registrable)
@@ -253,7 +257,9 @@ def _moves(
     return result
 
 
-def _fields(r: _Reader, doc: Mapping[str, Any]) -> dict[str, RegistrationField]:
+def _fields(
+    r: _Reader, doc: Mapping[str, Any], statuses: Mapping[str, Label]
+) -> dict[str, RegistrationField]:
     result: dict[str, RegistrationField] = {}
     entries = r.entries(doc, "registration_fields")
     r.unique([r.text(e, "code", where) for where, e in entries], "registration_fields")
@@ -279,7 +285,25 @@ def _fields(r: _Reader, doc: Mapping[str, Any]) -> dict[str, RegistrationField]:
             options=options,
             of=of,
             agency=r.flag(e, "agency", where, default=False),
+            subset_of=r.text(e, "subset_of", where) if "subset_of" in e else None,
+            requires_status=(
+                r.one_of(
+                    r.text(e, "requires_status", where),
+                    statuses,
+                    f"{where}.requires_status",
+                    "registration status",
+                )
+                if "requires_status" in e
+                else None
+            ),
         )
+    for where, e in entries:
+        field = result[r.text(e, "code", where)]
+        if field.subset_of is None:
+            continue
+        other = result.get(field.subset_of)
+        if field.type != "options" or other is None or other.options != field.options:
+            raise r.fail(f"{where}.subset_of", "must name an options field with the same choices")
     return result
 
 

@@ -51,6 +51,8 @@ class RegistrationErrorCode(StrEnum):
     PAYMENT_NOT_FOUND = "payment_not_found"  # (404)
     PAYMENT_NOT_SUBMITTED = "payment_not_submitted"  # already decided (409)
     USER_COUNT_INVALID = "user_count_invalid"  # a negative or non-integer count (422)
+    FIELD_NOT_A_SUBSET = "field_not_a_subset"  # a choice not among its `subset_of` field's (422)
+    FIELD_REQUIRES_STATUS = "field_requires_status"  # settable only in another status (409)
     PAYOUT_NAME_MISMATCH = "payout_name_mismatch"  # holder is not the registered name (422)
     PAYOUT_ACCOUNT_NOT_FOUND = "payout_account_not_found"  # none registered yet (404)
 
@@ -179,6 +181,14 @@ MESSAGES: dict[RegistrationErrorCode, tuple[str, str]] = {
     RegistrationErrorCode.USER_COUNT_INVALID: (
         "利用者数は0以上の整数で指定してください。",
         "The user count must be a non-negative integer.",
+    ),
+    RegistrationErrorCode.FIELD_NOT_A_SUBSET: (
+        "対応する項目で選んだものの中から選んでください（公開するデバイスは動作するデバイスから）。",
+        "Choose only among the related field's choices (e.g. public devices among the devices).",
+    ),
+    RegistrationErrorCode.FIELD_REQUIRES_STATUS: (
+        "登録の今の状態では、この項目は設定できません。",
+        "This field cannot be set in the registration's current status.",
     ),
     RegistrationErrorCode.PAYOUT_NAME_MISMATCH: (
         "振込先口座の名義は、パートナーの登録名義と同じでなければなりません。",

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 
 from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_record
+from devcenter.errors import ConflictError
 from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.selectors import partner_lock_for
 from devcenter.policy import default_policy
@@ -163,11 +164,41 @@ def _apply_fields(registration: Registration, entry: Registrable, cleaned: dict[
         else:
             extra[code] = value
     registration.fields = extra
+    _check_field_rules(registration, entry, cleaned)
     if cleaned.get("support_community_id"):
         _check_community(registration, cleaned["support_community_id"])
     if "contact_email" in cleaned:
         registration.contact_email_confirmed_at = None
         registration.contact_email_nonce = ""
+
+
+def _check_field_rules(
+    registration: Registration, entry: Registrable, cleaned: dict[str, Any]
+) -> None:
+    """The policy's rules between a field and the rest of the registration, on the values it
+    will have: `subset_of` (its choices among another field's: 422) and `requires_status` (set
+    only in that status: 409 `field_requires_status`, naming the status)."""
+    rules = _rules()
+    for code in entry.fields:
+        field = rules.fields[code]
+        value = _field_value(registration, code) or []
+        if field.subset_of and (code in cleaned or field.subset_of in cleaned):
+            allowed = _field_value(registration, field.subset_of) or []
+            if any(choice not in allowed for choice in value):
+                raise invalid(Code.FIELD_NOT_A_SUBSET, code)
+        if (
+            field.requires_status
+            and code in cleaned
+            and value
+            and registration.status != field.requires_status
+        ):
+            status = rules.statuses[field.requires_status]
+            raise ConflictError(
+                Code.FIELD_REQUIRES_STATUS,
+                f"この項目は、登録が「{status.ja}」の状態になってから設定できます。",
+                f"This field can be set only once the registration is {status.en.lower()}.",
+                field=code,
+            )
 
 
 def _own_registration(
