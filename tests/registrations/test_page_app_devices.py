@@ -19,7 +19,7 @@ def _page_app(dev, partner, **fields):
         f"/partners/{partner.public_id}/registrations",
         {"service": "page", "name": "公式ページ", **valid_fields("page")},
     ).json()["id"]
-    response = dev.post(
+    return dev.post(
         f"/partners/{partner.public_id}/registrations",
         {
             "service": "page_app",
@@ -29,7 +29,6 @@ def _page_app(dev, partner, **fields):
             **fields,
         },
     )
-    return response
 
 
 def _published(dev, staff, partner, devices):

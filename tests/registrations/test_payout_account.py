@@ -64,9 +64,7 @@ def test_an_account_in_another_name_is_refused_and_nothing_is_written(dev, certi
     assert not audit_events("payout_account.set")
 
 
-def test_a_second_put_replaces_the_account_and_the_audit_keeps_both_masked(
-    dev, certified_partner
-):
+def test_a_second_put_replaces_the_account_and_the_audit_keeps_both_masked(dev, certified_partner):
     holder = certified_partner.registration_name
     dev.put(path(certified_partner), account(holder))
 
