@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from devcenter.portal import partner_views, views
-from devcenter.portal.partner_views import screen_view
+from devcenter.portal import (
+    invitation_page,
+    partner_actions,
+    partner_registration,
+    partner_screens,
+    views,
+)
+from devcenter.portal.partner_screens import screen_view
 
 app_name = "portal"
 
@@ -21,23 +27,31 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("docs/", views.api_docs, name="api_docs"),
     path("account/", views.account, name="account"),
-    path("partners/", partner_views.partners, name="partners"),
-    path("partners/new/corporate/", partner_views.register_corporate, name="register_corporate"),
-    path("partners/new/individual/", partner_views.register_individual, name="register_individual"),
-    path("partners/new/certification/", partner_views.apply_new, name="apply_new"),
+    path("partners/", partner_registration.partners, name="partners"),
+    path(
+        "partners/new/corporate/",
+        partner_registration.register_corporate,
+        name="register_corporate",
+    ),
+    path(
+        "partners/new/individual/",
+        partner_registration.register_individual,
+        name="register_individual",
+    ),
+    path("partners/new/certification/", partner_registration.apply_new, name="apply_new"),
     path(
         "partners/new/certification/application-form.pdf",
-        partner_views.application_form_blank,
+        partner_registration.application_form_blank,
         name="application_form_blank",
     ),
-    path(PARTNER, partner_views.partner, name="partner"),
+    path(PARTNER, partner_screens.partner, name="partner"),
     path(f"{PARTNER}services/", screen_view("services"), name="partner_services"),
     path(
         f"{PARTNER}accounts/", screen_view("accounts", "test_account_add"), name="partner_accounts"
     ),
     path(
         f"{PARTNER}accounts/<str:account_id>/delete/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "test_account_delete"},
         name="test_account_delete",
     ),
@@ -48,54 +62,54 @@ urlpatterns = [
     ),
     path(
         f"{PARTNER}certification/application-form.pdf",
-        partner_views.application_form_download,
+        partner_screens.application_form_download,
         name="application_form_pdf",
     ),
     path(
         f"{PARTNER}certification/<str:application_id>/withdraw/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "application_withdraw"},
         name="application_withdraw",
     ),
     path(
         f"{PARTNER}certification/<str:application_id>/resubmit/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "application_resubmit"},
         name="application_resubmit",
     ),
     path(f"{PARTNER}card/", screen_view("card", "card_add"), name="partner_card"),
     path(
         f"{PARTNER}card/<str:card_id>/remove/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "card_remove"},
         name="card_remove",
     ),
     path(f"{PARTNER}members/", screen_view("members", "member_add"), name="partner_members"),
     path(
         f"{PARTNER}members/<int:user_id>/remove/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "member_remove"},
         name="member_remove",
     ),
-    path(f"{PARTNER}api-keys/", partner_views.partner_api_keys, name="partner_api_keys"),
+    path(f"{PARTNER}api-keys/", partner_screens.partner_api_keys, name="partner_api_keys"),
     path(
         f"{PARTNER}api-keys/revoke/",
-        partner_views.partner_api_key_revoke,
+        partner_screens.partner_api_key_revoke,
         name="partner_api_key_revoke",
     ),
     path(
         f"{PARTNER}invitations/<str:invitation_id>/resend/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "invitation_resend"},
         name="invitation_resend",
     ),
     path(
         f"{PARTNER}invitations/<str:invitation_id>/cancel/",
-        partner_views.partner_action,
+        partner_actions.partner_action,
         {"action": "invitation_cancel"},
         name="invitation_cancel",
     ),
-    path("invitations/<str:token>/", partner_views.invitation, name="invitation"),
+    path("invitations/<str:token>/", invitation_page.invitation, name="invitation"),
     path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
     path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
 ]
