@@ -22,6 +22,15 @@ class AuditEventType(models.TextChoices):
     PARTNER_RESTORED = "partner.restored", _("Partner restored")  # suspension lifted
     MEMBER_ADDED = "member.added", _("Member added")  # a user may act for the partner
     MEMBER_REMOVED = "member.removed", _("Member removed")  # that user no longer may
+    INVITATION_SENT = (
+        "invitation.sent",
+        _("Invitation sent"),
+    )  # an owner invited an address (the address is not recorded)
+    INVITATION_RESENT = "invitation.resent", _("Invitation sent again")  # a new link, a new week
+    INVITATION_CANCELLED = (
+        "invitation.cancelled",
+        _("Invitation cancelled"),
+    )  # by an owner, or replaced by a new invitation to the same address
     CARD_REGISTERED = "card.registered", _("Card registered")  # verified by the card verifier
     CARD_FAILED = "card.failed", _("Card verification failed")  # refused by the verifier
     CARD_REMOVED = "card.removed", _("Card removed")  # removed by the partner
@@ -139,6 +148,7 @@ class AuditTarget(models.TextChoices):
 
     PARTNER = "partner", _("Partner")  # target_id: the partner's ptn_ id
     MEMBERSHIP = "membership", _("Membership")  # target_id: "user:<id>" of the member
+    INVITATION = "invitation", _("Invitation")  # target_id: the invitation's inv_ id
     CARD = "card", _("Card")  # target_id: the card's card_ id
     ACCOUNT = "account", _("Platform account")  # target_id: the account's acc_ id
     APPLICATION = "application", _("Certification application")  # its apl_ id

@@ -21,6 +21,7 @@ from devcenter.audit.selectors import audit_trail
 from devcenter.audit.services import actor_of
 from devcenter.partners import selectors, services
 from devcenter.partners.history import partner_entitlements_at
+from devcenter.partners.invitations import invitation_create
 from devcenter.partners.models import Card, Membership, Partner
 from devcenter.partners.schemas import (
     CardIn,
@@ -28,7 +29,8 @@ from devcenter.partners.schemas import (
     CorporateDetailsIn,
     EntitlementsOut,
     IndividualIn,
-    MemberIn,
+    InvitationIn,
+    InvitationOut,
     MemberOut,
     PartnerOut,
     StaffMemberIn,
@@ -134,14 +136,18 @@ def member_list(request: HttpRequest, partner_id: PathText) -> QuerySet[Membersh
     return selectors.partner_members(partner=partner)
 
 
-@router.post("/partners/{partner_id}/members", response={201: MemberOut, **errors(409, 413)})
+@router.post("/partners/{partner_id}/members", response={202: InvitationOut, **errors(409, 413)})
 @idempotent
-def member_add(request: HttpRequest, partner_id: PathText, payload: MemberIn) -> Status[Any]:
-    """Add a platform user, found by e-mail, as an owner or developer (owners)."""
-    membership = services.member_add(
+def member_add(request: HttpRequest, partner_id: PathText, payload: InvitationIn) -> Status[Any]:
+    """Invite an e-mail address to become an owner or developer (owners).
+
+    The person becomes a member once they accept the e-mailed invitation (within 7 days). The
+    answer is the same whether or not the address belongs to a platform user.
+    """
+    invitation = invitation_create(
         partner_id=partner_id, email=payload.email, role=payload.role, acting_user=user_of(request)
     )
-    return Status(201, membership)
+    return Status(202, invitation)
 
 
 @router.delete("/partners/{partner_id}/members/{user_id}", response={204: None, **errors(409)})

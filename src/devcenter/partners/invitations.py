@@ -4,7 +4,10 @@ The invitation is sent whether or not the address belongs to a platform user, so
 learns who has an account; the person becomes a member only by accepting it, logged in with that
 address verified, within `INVITATION_DAYS`. The owner may resend (a new link, a new week) or
 cancel it. Who may invite is the policy's `member.add`; the membership itself is written by the
-partners services' `_membership_add` (audited as `member.added`).
+partners services' `_membership_add` (audited as `member.added`). Sending, resending and
+cancelling are audited too (`invitation.sent`, `.resent`, `.cancelled`), with the invitation's
+id, role and expiry but never the address: the audit log holds no e-mail addresses (a member is
+`user:<id>`), and a partner's history is shown to every member.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from devcenter.audit.services import actor_of
+from devcenter.audit.choices import AuditEventType, AuditTarget
+from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.errors import PartnerErrorCode, partner_error
@@ -88,6 +92,24 @@ def _new_link(invitation: Invitation) -> str:
     return token
 
 
+def _audit(
+    invitation: Invitation, event_type: AuditEventType, acting_user: ActingUser, **new: str
+) -> None:
+    audit_record(
+        event_type=event_type,
+        actor=actor_of(acting_user),
+        target_type=AuditTarget.INVITATION,
+        target_id=invitation.public_id,
+        partner=invitation.partner.public_id,
+        new={
+            "role": invitation.role,
+            "status": invitation.status,
+            "expires_at": invitation.expires_at.isoformat(),
+            **new,
+        },
+    )
+
+
 def _require_owner(partner: Partner, acting_user: ActingUser) -> None:
     partner_capabilities(partner=partner, viewer=acting_user).require("member.add")
 
@@ -109,9 +131,6 @@ def invitation_create(
     email = email.strip()
     if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_MEMBER, field="email")
-    Invitation.objects.filter(
-        partner=partner, email__iexact=email, status=InvitationStatus.PENDING
-    ).update(status=InvitationStatus.CANCELLED)
     invitation = Invitation(
         public_id=new_public_id("inv"),
         partner=partner,
@@ -119,8 +138,18 @@ def invitation_create(
         role=role,
         invited_by=acting_user,
     )
+    replaced = Invitation.objects.select_for_update().filter(
+        partner=partner, email__iexact=email, status=InvitationStatus.PENDING
+    )
+    for old in replaced:
+        old.status = InvitationStatus.CANCELLED
+        old.save(update_fields=["status"])
+        _audit(
+            old, AuditEventType.INVITATION_CANCELLED, acting_user, replaced_by=invitation.public_id
+        )
     token = _new_link(invitation)
     invitation.save()
+    _audit(invitation, AuditEventType.INVITATION_SENT, acting_user)
     transaction.on_commit(lambda: notify_invited(invitation.pk, token))
     return invitation
 
@@ -146,6 +175,7 @@ def invitation_resend(
     invitation = _pending_of(partner, invitation_id)
     token = _new_link(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    _audit(invitation, AuditEventType.INVITATION_RESENT, acting_user)
     transaction.on_commit(lambda: notify_invited(invitation.pk, token))
     return invitation
 
@@ -160,6 +190,7 @@ def invitation_cancel(
     invitation = _pending_of(partner, invitation_id)
     invitation.status = InvitationStatus.CANCELLED
     invitation.save(update_fields=["status"])
+    _audit(invitation, AuditEventType.INVITATION_CANCELLED, acting_user)
     return invitation
 
 

@@ -20,7 +20,7 @@ from devcenter.api_support.params import MaxLen, NoNul, NotBlank, refused_as
 from devcenter.errors import InvalidError
 from devcenter.partners.cards import TOKEN_MAX_LENGTH, looks_like_card_number
 from devcenter.partners.errors import PartnerErrorCode, partner_error
-from devcenter.partners.models import Card, MemberRole, Membership, Partner
+from devcenter.partners.models import Card, Invitation, MemberRole, Membership, Partner
 from devcenter.partners.services import TEXT_MAX, CorporateDetails
 from devcenter.policy import Decision
 
@@ -145,6 +145,36 @@ class MemberIn(Schema):
 
     email: Annotated[str, NoNul, StringConstraints(max_length=EMAIL_MAX)]
     role: Role
+
+
+InvitedEmail = Annotated[
+    str,
+    Field(json_schema_extra={"format": "email"}),
+    StringConstraints(max_length=EMAIL_MAX),
+    AfterValidator(_django_email),
+    _invalid("email"),
+]
+
+
+class InvitationIn(Schema):
+    """An e-mail address to invite and the role the person gets once they accept."""
+
+    email: InvitedEmail
+    role: Role
+
+
+class InvitationOut(Schema):
+    """An invitation sent: the same answer whether or not the address has an account."""
+
+    invitation_id: str
+    email: str
+    role: str
+    status: str
+    expires_at: datetime
+
+    @staticmethod
+    def resolve_invitation_id(invitation: Invitation) -> str:
+        return invitation.public_id
 
 
 class StaffReasonIn(Schema):
