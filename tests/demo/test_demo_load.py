@@ -90,7 +90,7 @@ def test_the_demo_staff_user_reaches_the_console_with_password_and_totp(client: 
     client.post(
         reverse("mfa_authenticate"), {"code": totp_code(_field(output, email, "TOTP secret"))}
     )
-    page = client.get(reverse("admin:reviews_certificationapplication_changelist"))
+    page = client.get(reverse("portal:staff_reviews"))
     assert page.status_code == 200
     assert (
         CertificationApplication.objects.get(status="submitted").public_id in page.content.decode()

@@ -7,8 +7,14 @@ import itertools
 import pytest
 
 from devcenter.errors import ConflictError
+from devcenter.reviews.errors import STATUS_EN
 from devcenter.reviews.models import ApplicationStatus
-from devcenter.reviews.workflow import APPLICATION_PIPELINE, check_status_move
+from devcenter.reviews.workflow import (
+    APPLICATION_PIPELINE,
+    ReviewStep,
+    check_status_move,
+    next_review_step,
+)
 
 ALLOWED = {
     ("submitted", "in_review"),
@@ -37,6 +43,30 @@ def test_move(current: str, target: str) -> None:
         check_status_move(current, target)
     assert refused.value.code == "invalid_status_move"
     assert refused.value.status == 409
-    assert current in refused.value.en
-    assert target in refused.value.en
+    assert STATUS_EN[current] in refused.value.en  # in words, never the codes
+    assert STATUS_EN[target] in refused.value.en
     assert refused.value.ja
+
+
+def test_a_move_refused_before_the_review_starts_names_the_step() -> None:
+    with pytest.raises(ConflictError) as refused:
+        check_status_move("submitted", "approved")
+
+    assert refused.value.en.endswith("Start the review first.")
+    assert refused.value.ja.endswith("先に「審査を開始」してください。")
+
+
+@pytest.mark.parametrize(
+    ("status", "confirmed", "step"),
+    [
+        ("submitted", False, ReviewStep.START_REVIEW),
+        ("in_review", False, ReviewStep.CONFIRM_IDENTITY),
+        ("in_review", True, ReviewStep.DECIDE),
+        ("needs_info", True, ReviewStep.AWAIT_APPLICANT),
+        ("approved", True, ReviewStep.DECIDED),
+        ("rejected", False, ReviewStep.DECIDED),
+        ("withdrawn", False, ReviewStep.DECIDED),
+    ],
+)
+def test_the_next_review_step(status: str, confirmed: bool, step: ReviewStep) -> None:
+    assert next_review_step(status, identity_confirmed=confirmed) == step

@@ -1,4 +1,5 @@
-"""The review console: queue, application page with documents, and buttons that call services."""
+"""The admin side of the reviews: no admin form changes an application, and the document
+preview the staff review screens show (the screens: tests/portal/test_staff_review.py)."""
 
 from __future__ import annotations
 
@@ -43,119 +44,13 @@ def _events(application: CertificationApplication) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(target_id=application.public_id).order_by("sequence"))
 
 
-def test_queue_lists_open_applications_oldest_first_with_status_filter(
-    console: Client, settings: object, tmp_path: object
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    older, newer = submitted_application(1), submitted_application(2)
-    url = reverse("admin:reviews_certificationapplication_changelist")
-
-    page = console.get(url, {"status__exact": "submitted"}).content.decode()
-
-    assert page.index(older.public_id) < page.index(newer.public_id)
-    assert older.public_id not in console.get(url, {"status__exact": "approved"}).content.decode()
-
-
-def test_application_page_previews_documents_and_offers_the_buttons(
-    console: Client, application: CertificationApplication
-) -> None:
-    page = console.get(_change_url(application)).content.decode()
-
-    form_png = application.documents.get(kind="application_form")
-    registry_pdf = application.documents.get(kind="registry_certificate")
-    preview = "admin:reviews_document_preview"
-    assert f'<img src="{reverse(preview, args=[form_png.public_id])}' in page
-    assert f'<iframe src="{reverse(preview, args=[registry_pdf.public_id])}' in page
-    for action in ("start_review", "confirm_identity", "approve", "reject", "needs_info"):
-        assert f'name="{action}"' in page
-
-
-def test_start_confirm_approve_call_the_services_and_audit(
-    console: Client, application: CertificationApplication
-) -> None:
-    """The three buttons move the application to approved and certify the partner."""
-    _press(console, application, "start_review")
-    _press(console, application, "confirm_identity", note="Called the representative")
-    response = _press(console, application, "approve")
-
-    assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == "approved"
-    assert application.partner.partner_type == "corporate_certified"
-    staff_events = [
-        e.event_type for e in _events(application) if e.event_type != "application.submitted"
-    ]
-    assert staff_events == [
-        "application.in_review",
-        "application.identity_confirmed",
-        "application.approved",
-    ]
-    assert _events(application)[-1].actor == f"user:{application.reviewer.pk}"
-
-
-def test_reject_with_reasons_calls_the_service_and_audits(
-    console: Client, application: CertificationApplication
-) -> None:
-    _press(console, application, "start_review")
-    _press(console, application, "reject", reason_ja="書類が不鮮明です", reason_en="Unreadable")
-
-    application.refresh_from_db()
-    assert application.status == "rejected"
-    assert application.decision_reason_en == "Unreadable"
-    assert _events(application)[-1].event_type == "application.rejected"
-
-
-def test_needs_info_calls_the_service_and_audits(
-    console: Client, application: CertificationApplication
-) -> None:
-    _press(console, application, "start_review")
-    _press(console, application, "needs_info", note="The seal is missing")
-
-    application.refresh_from_db()
-    assert application.status == "needs_info"
-    assert _events(application)[-1].event_type == "application.needs_info"
-
-
-def test_a_refused_action_shows_its_code_and_writes_nothing(
-    console: Client, application: CertificationApplication
-) -> None:
-    """Approving a submitted application: an error message with the code, never a 500."""
-    before = AuditEvent.objects.count()
-
-    response = _press(console, application, "approve")
-
-    assert response.status_code == 302
-    assert any(m.startswith("invalid_status_move:") for m in _messages(response))
-    application.refresh_from_db()
-    assert application.status == "submitted"
-    assert AuditEvent.objects.count() == before
-
-
-def test_approve_before_identity_confirmation_is_refused(
-    console: Client, application: CertificationApplication
-) -> None:
-    _press(console, application, "start_review")
-    response = _press(console, application, "approve")
-    assert any(m.startswith("identity_not_confirmed:") for m in _messages(response))
-
-
-def test_a_form_without_its_fields_is_refused_before_the_service(
-    console: Client, application: CertificationApplication
-) -> None:
-    _press(console, application, "start_review")
-    before = AuditEvent.objects.count()
-    _press(console, application, "reject", reason_ja="理由")  # no English reason
-    application.refresh_from_db()
-    assert application.status == "in_review"
-    assert AuditEvent.objects.count() == before
-
-
 def test_the_admin_form_cannot_change_an_application(
     console: Client, application: CertificationApplication
 ) -> None:
-    """No admin save bypasses a service: the change form is view-only."""
+    """No admin save bypasses a service: the change page only sends staff to the review screen."""
     response = console.post(_change_url(application), {"status": "approved"})
-    assert response.status_code == 403
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:staff_review", args=[application.public_id])
     delete_url = reverse("admin:reviews_certificationapplication_delete", args=[application.pk])
     assert console.post(delete_url, {"post": "yes"}).status_code == 403
     application.refresh_from_db()

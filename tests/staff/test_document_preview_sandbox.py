@@ -42,11 +42,11 @@ def test_the_preview_is_inline_and_sandboxed(
 def test_the_application_page_has_the_csp_and_no_inline_style(
     console: Client, application: CertificationApplication
 ) -> None:
-    url = reverse("admin:reviews_certificationapplication_change", args=[application.pk])
+    url = reverse("portal:staff_review", args=[application.public_id])
 
     response = console.get(url)
 
     assert response.status_code == 200
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert b"style=" not in response.content
-    assert b"staff/review.css" in response.content
+    assert b"portal/staff.css" in response.content

@@ -15,6 +15,7 @@ from devcenter.portal import (
     partner_actions,
     partner_registration,
     partner_screens,
+    staff_review,
     views,
 )
 from devcenter.portal.partner_screens import screen_view
@@ -110,6 +111,12 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("invitations/<str:token>/", invitation_page.invitation, name="invitation"),
+    path("staff/reviews/", staff_review.review_queue, name="staff_reviews"),
+    path(
+        "staff/reviews/<str:application_id>/",
+        staff_review.review_application,
+        name="staff_review",
+    ),
     path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
     path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
 ]

@@ -1,7 +1,6 @@
-"""Staff console: the review queue and the application page with its documents and buttons.
-
-Read-only: the status moves only through the buttons, each of which calls one
-`devcenter.reviews.services` function (see `devcenter.staff.views`).
+"""Staff console: certification applications in the admin send staff to the staff review
+screens (devcenter.portal.staff_review: the queue and one application's review panel); the
+admin keeps the document preview those screens show, and the documents' metadata.
 """
 
 from __future__ import annotations
@@ -9,42 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
-from django.utils import timezone
-from django.utils.timesince import timesince
-from django.utils.translation import gettext_lazy as _
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 
 from devcenter.reviews.models import CertificationApplication, Document
-from devcenter.reviews.selectors import application_documents
-from devcenter.reviews.workflow import OPEN_STATUSES
 from devcenter.staff import views
 from devcenter.staff.admin_base import StaffReadOnlyAdmin
 
 
 @admin.register(CertificationApplication)
 class CertificationApplicationAdmin(StaffReadOnlyAdmin):
-    """The review queue (oldest first, with its age) and one application's review page."""
-
-    list_display = ["public_id", "partner", "kind", "status", "submitted_at", "age"]
-    list_filter = ["status", "kind"]
-    search_fields = ["public_id", "partner__public_id", "partner__registration_name"]
-    ordering = ["submitted_at", "pk"]
-    list_select_related = ["partner"]
-    change_form_template = "staff/application_change_form.html"
-
-    @admin.display(description=_("waiting for"))
-    def age(self, application: CertificationApplication) -> str:
-        return timesince(application.submitted_at, timezone.now())
+    """The admin's entry to the reviews: its list and change pages are the review screens."""
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/review/<str:action>/",
-                wrap(views.application_review_action),
-                name="reviews_certificationapplication_review",
-            ),
             path(
                 "document/<str:document_id>/",
                 wrap(views.document_preview),
@@ -52,6 +30,11 @@ class CertificationApplicationAdmin(StaffReadOnlyAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return HttpResponseRedirect(reverse("portal:staff_reviews"))
 
     def change_view(
         self,
@@ -61,14 +44,9 @@ class CertificationApplicationAdmin(StaffReadOnlyAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         application = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if application is not None:
-            context["documents"] = application_documents(application=application)
-            context["review_actions"] = [
-                (name, action.label, action.form()) for name, action in views.REVIEW_ACTIONS.items()
-            ]
-            context["is_open"] = application.status in OPEN_STATUSES
-        return super().change_view(request, object_id, form_url, context)
+        if application is None:
+            raise Http404
+        return HttpResponseRedirect(reverse("portal:staff_review", args=[application.public_id]))
 
 
 @admin.register(Document)

@@ -52,13 +52,39 @@ _FIELD_JA = {
 }
 
 
+# The statuses in English words, as a refusal names them (never the codes).
+STATUS_EN = {
+    "submitted": "submitted",
+    "in_review": "in review",
+    "needs_info": "waiting for the applicant's information",
+    "approved": "approved",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+
+# The step to take first, by the status an application is in (named in a refused move).
+_STEP_FIRST = {
+    "submitted": ("先に「審査を開始」してください。", "Start the review first."),
+    "needs_info": (
+        "申請者が追加情報を送るまでお待ちください。",
+        "Wait for the applicant to send the information asked for.",
+    ),
+    "approved": ("この申請は審査済みです。", "The application is already decided."),
+    "rejected": ("この申請は審査済みです。", "The application is already decided."),
+    "withdrawn": ("この申請は取り下げられています。", "The applicant withdrew the application."),
+}
+
+
 def invalid_status_move(current: str, target: str) -> ConflictError:
-    """Return the refusal of a status move the workflow does not allow."""
+    """Return the refusal of a status move the workflow does not allow, naming the step to
+    take first where there is one."""
+    step_ja, step_en = _STEP_FIRST.get(current, ("", ""))
     return ConflictError(
         ReviewErrorCode.INVALID_STATUS_MOVE,
         f"申請の状態を「{_STATUS_JA.get(current, current)}」から"
-        f"「{_STATUS_JA.get(target, target)}」に変更することはできません。",
-        f"An application cannot move from {current!r} to {target!r}.",
+        f"「{_STATUS_JA.get(target, target)}」に変更することはできません。{step_ja}",
+        f"An application that is {STATUS_EN.get(current, current)} cannot become "
+        f"{STATUS_EN.get(target, target)}. {step_en}".rstrip(),
     )
 
 
@@ -125,8 +151,8 @@ def mfa_required() -> ForbiddenError:
 def identity_not_confirmed() -> ConflictError:
     return ConflictError(
         ReviewErrorCode.IDENTITY_NOT_CONFIRMED,
-        "承認の前に本人確認（申請者への連絡）を記録してください。",
-        "Record the identity confirmation (the contact made) before approving.",
+        "承認の前に「本人確認」の手順で、申請者への連絡を記録してください。",
+        "Confirm the applicant's identity first: record the contact made, then approve.",
     )
 
 

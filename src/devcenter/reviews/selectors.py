@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any
@@ -22,25 +23,34 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """An application in the review queue and how long it has waited since submission."""
+    """An application in the review queue and how long it waited: from its submission until
+    now, or until its decision (the age stops at the decision)."""
 
     application: CertificationApplication
     age: timedelta
 
 
-def review_queue(*, status: str | None = None, now: datetime | None = None) -> list[QueueEntry]:
+def review_queue(
+    *,
+    status: str | None = None,
+    statuses: Iterable[str] | None = None,
+    now: datetime | None = None,
+) -> list[QueueEntry]:
     """Return the applications to review, oldest submission first, each with its age.
 
-    Without `status`, every open application (submitted, in review, needs info).
+    Without `status` or `statuses`, every open application (submitted, in review, needs info).
     """
     now = now or timezone.now()
-    statuses = [status] if status else list(OPEN_STATUSES)
+    wanted = [status] if status else list(statuses if statuses is not None else OPEN_STATUSES)
     applications = (
-        CertificationApplication.objects.filter(status__in=statuses)
+        CertificationApplication.objects.filter(status__in=wanted)
         .select_related("partner", "submitted_by", "reviewer")
         .order_by("submitted_at", "pk")
     )
-    return [QueueEntry(application, now - application.submitted_at) for application in applications]
+    return [
+        QueueEntry(application, (application.decided_at or now) - application.submitted_at)
+        for application in applications
+    ]
 
 
 def applications_of_partner(*, partner: Any) -> QuerySet[CertificationApplication]:

@@ -1,4 +1,5 @@
-"""The staff console gate: the Django admin only for staff who logged in with TOTP.
+"""The staff console gate: the Django admin and the staff screens (`/staff/`) only for staff
+who logged in with TOTP.
 
 Django's own admin log-in form checks a password only, so it is never used: every way into
 `/admin/` goes through allauth (log-in, then the MFA step). A staff user without an activated
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from devcenter.staff.mfa import has_active_totp, session_passed_mfa
 
+# The staff review screens (devcenter.portal.staff_review) sit under this path.
+STAFF_SCREENS = "/staff/"
+
 
 def _redirect(urlname: str, next_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(urlname)}?{urlencode({'next': next_url})}")
@@ -32,7 +36,7 @@ class StaffMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(reverse("admin:index")):
+        if request.path.startswith((reverse("admin:index"), STAFF_SCREENS)):
             refusal = self.gate(request)
             if refusal is not None:
                 return refusal

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from devcenter.audit.models import AuditEvent
-from devcenter.errors import ConflictError, NotFoundError
+from devcenter.errors import ConflictError
+from devcenter.reviews.errors import STATUS_EN, NotFoundError
 from devcenter.reviews.services import application_start_review
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_only_a_submitted_application_goes_into_review(
         application_start_review(application_id=application.public_id, acting_user=staff)
 
     assert refused.value.code == "invalid_status_move"
-    assert status in refused.value.en
+    assert STATUS_EN[status] in refused.value.en  # the status in words
     assert registry_state() == before
 
 
