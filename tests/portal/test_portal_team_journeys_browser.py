@@ -2,7 +2,8 @@
 
 - a corporation registers as general, downloads the application form (申込書), applies for
   certification with documents and sees "under review"; a staff user logs in with TOTP and
-  approves it in the staff console; the partner sees itself certified with its partner account;
+  approves it on the staff review screens; the partner sees itself certified with its partner
+  account;
 - an owner invites a colleague by e-mail; the colleague accepts the invitation and later leaves
   the partner after a confirmation.
 
@@ -57,6 +58,7 @@ TEXT = {
         "certified": "法人・認定パートナー",
         "nav": "パートナー",
         "review": "審査中",
+        "approved": "承認",
         "leave": "抜ける…",
         "leave_confirm": "パートナーから抜ける",
         "accept": "招待を受ける",
@@ -67,6 +69,7 @@ TEXT = {
         "certified": "Corporate, certified",
         "nav": "Partner",
         "review": "Under review",
+        "approved": "Approved",
         "leave": "Leave…",
         "leave_confirm": "Leave the partner",
         "accept": "Accept the invitation",
@@ -164,20 +167,20 @@ def test_corporation_is_certified(
             check_screen(page, width, tmp_path, f"{lang}-{width}-certification-under-review")
             partner_url = page.url.rsplit("/certification/", 1)[0]
 
-            staff = new_page(browser, lang, 1280, outside)
-            staff.goto(f"{server}/accounts/login/?next=/admin/reviews/certificationapplication/")
+            staff = new_page(browser, lang, width, outside)
+            staff.goto(f"{server}/accounts/login/?next=/staff/reviews/%3Flang%3D{lang}")
             log_in(staff, STAFF, PASSWORD)
             staff.locator('input[name="code"]').fill(totp_now())
             staff.locator('form button[type="submit"]').first.click()
-            staff.locator("tr", has_text=f"Corp {lang} {width}").locator("a").first.click()
+            staff.locator("#review-queue tr", has_text=f"Corp {lang} {width}").locator("a").click()
             for action in ("start_review", "confirm_identity", "approve"):
-                form_locator = staff.locator(f'form[action$="/review/{action}/"]')
+                form_locator = staff.locator(f"#form-{action}")
                 if action == "confirm_identity":
-                    form_locator.locator("textarea, input[type=text]").first.fill(
-                        "Called the office"
-                    )
-                form_locator.locator("button, input[type=submit]").first.click()
+                    form_locator.locator("textarea").fill("Called the office")
+                form_locator.locator("button[type=submit]").click()
                 staff.wait_for_load_state()
+            expect(staff.locator("#application-status")).to_have_text(text["approved"])
+            check_screen(staff, width, tmp_path, f"{lang}-{width}-staff-approved")
             staff.close()
 
             page.goto(f"{partner_url}/")
