@@ -9,12 +9,14 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from devcenter.partners.services import member_add
 from devcenter.reviews.services import (
     application_approve,
     application_confirm_identity,
     application_start_review,
     application_submit_upgrade,
 )
+from tests.partners.factories import platform_user
 from tests.reviews.factories import StaffFactory, pdf_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -73,3 +75,20 @@ def test_the_approval_mail_links_to_the_certification_screen(
     assert mail.body.startswith(f"{user.email} 様")
     [(html, _kind)] = mail.alternatives
     assert f'href="{link}"' in html
+
+
+def test_the_member_added_mail_links_to_the_partner_absolutely(
+    general: Any, user: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    colleague = platform_user(first_name="Hanako", last_name="Sato")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_add(partner_id=general.public_id, email=colleague.email, role="developer", by=user)
+
+    [mail] = mailoutbox
+    link = f"http://127.0.0.1:8000/partners/{general.public_id}/"
+    assert mail.subject.startswith("[mixi Developer Center] ")
+    assert link in mail.body
+    assert 'href="/' not in mail.alternatives[0][0]  # no relative link in the HTML part
+    assert f'href="{link}"' in mail.alternatives[0][0]
+    assert "Hanako" in mail.body.splitlines()[0]  # the person's name, not the address's local part
