@@ -83,7 +83,12 @@ def test_the_member_added_mail_links_to_the_partner_absolutely(
     colleague = platform_user(first_name="Hanako", last_name="Sato")
 
     with django_capture_on_commit_callbacks(execute=True):
-        member_add(partner_id=general.public_id, email=colleague.email, role="developer", by=user)
+        member_add(
+            partner_id=general.public_id,
+            email=colleague.email,
+            role="developer",
+            acting_user=user,
+        )
 
     [mail] = mailoutbox
     link = f"http://127.0.0.1:8000/partners/{general.public_id}/"

@@ -48,7 +48,7 @@ verified("{NO_TOTP}", is_staff=True)
 for n, (lang, width) in enumerate({RUNS!r}):
     base = f"{{700000000000 + n:012d}}"
     application_submit_new(
-        user=verified(f"applicant-{{lang}}-{{width}}@example.com"),
+        acting_user=verified(f"applicant-{{lang}}-{{width}}@example.com"),
         details=CorporateDetails(
             registration_name=f"Review {{lang}} {{width}}", legal_name="株式会社レビュー",
             corporate_number=str(corporate_number_check_digit(base)) + base,
