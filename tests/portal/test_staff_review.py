@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -37,6 +38,12 @@ QUEUE = "/staff/reviews/"
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """allauth marks used TOTP codes and counts failed log-ins in the cache: start empty."""
+    cache.clear()
 
 
 @pytest.fixture
