@@ -46,7 +46,7 @@ for n, (lang, width) in enumerate({RUNS!r}):
     owner = verified(f"owner-{{lang}}-{{width}}@example.com")
     verified(f"colleague-{{lang}}-{{width}}@example.com")
     base = f"{{800000000000 + n:012d}}"
-    partner_register_corporate_general(user=owner, details=CorporateDetails(
+    partner_register_corporate_general(acting_user=owner, details=CorporateDetails(
         registration_name=f"Team {{lang}} {{width}}", legal_name="Team KK",
         corporate_number=str(corporate_number_check_digit(base)) + base,
         legal_entity_registered=True, contact_email="owner@example.com"))
