@@ -35,6 +35,7 @@ class AuditEventType(models.TextChoices):
     CARD_FAILED = "card.failed", _("Card verification failed")  # refused by the verifier
     CARD_REMOVED = "card.removed", _("Card removed")  # removed by the partner
     CARD_EXPIRED = "card.expired", _("Card expired")  # applied by `devcenter cards expire`
+    CARD_EXPIRING = "card.expiring", _("Card expiring")  # a notice 30, 7 or 1 days before
     ACCOUNT_CREATED = "account.created", _("Platform account created")  # any account kind
     ACCOUNT_DELETED = "account.deleted", _("Platform account deleted")  # e.g. a test account
     APPLICATION_SUBMITTED = (

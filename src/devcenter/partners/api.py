@@ -19,7 +19,10 @@ from devcenter.api_support.params import DbId, MaxLen, NoNul, PathText
 from devcenter.audit.api import AuditEventOut
 from devcenter.audit.selectors import audit_trail
 from devcenter.audit.services import actor_of
+from devcenter.notices.impact import partner_move_impact
+from devcenter.notices.schemas import ImpactOut, impact_out
 from devcenter.partners import selectors, services
+from devcenter.partners.choices import PartnerType
 from devcenter.partners.history import partner_entitlements_at
 from devcenter.partners.invitations import invitation_create
 from devcenter.partners.models import Card, Membership, Partner
@@ -109,6 +112,23 @@ def partner_entitlements(
         "operations": decisions_out(capabilities.operations()),
         "at": None,
     }
+
+
+class ImpactQuery(Schema):
+    to: PartnerType = Field(description="the partner type the move would lead to")
+
+
+@router.get("/partners/{partner_id}/impact", response={200: ImpactOut, **errors(409)})
+def partner_impact(
+    request: HttpRequest, partner_id: PathText, filters: Query[ImpactQuery]
+) -> dict[str, Any]:
+    """Show what moving the partner to type `to` would take away and give (services, accounts,
+    registrations), before it happens; nothing is written. Members (`partner.read`); a move
+    the policy forbids is a 409 with the policy's code (`no_downgrade`, `no_change`, …)."""
+    impact = partner_move_impact(
+        partner_id=partner_id, viewer=user_of(request), to_type=str(filters.to.value)
+    )
+    return impact_out(impact)
 
 
 @router.post("/partners/{partner_id}/cards", response={201: CardOut, **errors(409, 413)})

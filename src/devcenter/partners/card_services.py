@@ -65,9 +65,15 @@ def _card_snapshot(card: Card) -> dict[str, Any]:
     }
 
 
+def card_expires_on(exp_year: int, exp_month: int) -> date:
+    """Return the day a card valid through `exp_month`/`exp_year` expires: the first day of
+    the month after (it works through the last day of its expiry month)."""
+    return date(exp_year + exp_month // 12, exp_month % 12 + 1, 1)
+
+
 def card_is_past_expiry(exp_year: int, exp_month: int, today: date) -> bool:
     """Return whether a card valid through `exp_month`/`exp_year` has expired on `today`."""
-    return (exp_year, exp_month) < (today.year, today.month)
+    return today >= card_expires_on(exp_year, exp_month)
 
 
 def card_register(*, partner_id: str, token: str, acting_user: ActingUser) -> Card:

@@ -2,7 +2,8 @@
 absolute from `DEVCENTER_BASE_URL`, a text and an HTML part, Japanese first then English.
 
 Templates live in `templates/emails/<name>.txt` and `.html`; each gets `name`, `site`, the
-caller's context, and renders both languages (its `ja` and `en` blocks).
+caller's context, and renders both languages (its `ja` and `en` blocks), or only the one asked
+for with `language` (a person whose language is known: the notices' e-mails).
 """
 
 from __future__ import annotations
@@ -37,16 +38,30 @@ def in_both(text: Any) -> tuple[str, str]:
     return ja, en
 
 
-def send_branded(
-    *, to: str, name: str, template: str, subject: tuple[str, str], context: dict[str, Any]
+def send_branded(  # noqa: PLR0913 (each argument is one part of the mail)
+    *,
+    to: str,
+    name: str,
+    template: str,
+    subject: tuple[str, str],
+    context: dict[str, Any],
+    language: str | None = None,
 ) -> None:
-    """Send the `template` e-mail to `to`, addressed to `name`, with both parts."""
-    values = {**context, "name": name, "site": SITE_NAME, "base_url": settings.DEVCENTER_BASE_URL}
-    with translation.override("ja"):
+    """Send the `template` e-mail to `to`, addressed to `name`, with both parts: in Japanese
+    then English, or in `language` alone ("ja" or "en") when given."""
+    values = {
+        **context,
+        "name": name,
+        "site": SITE_NAME,
+        "base_url": settings.DEVCENTER_BASE_URL,
+        "only": language or "",
+    }
+    with translation.override(language or "ja"):
         text = render_to_string(f"emails/{template}.txt", values)
         html = render_to_string(f"emails/{template}.html", values)
+    title = {"ja": subject[0], "en": subject[1]}.get(language or "", " / ".join(subject))
     message = EmailMultiAlternatives(
-        subject=f"[{SITE_NAME}] {subject[0]} / {subject[1]}",
+        subject=f"[{SITE_NAME}] {title}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

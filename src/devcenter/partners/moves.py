@@ -45,12 +45,17 @@ def partner_snapshot(partner: Partner) -> dict[str, Any]:
     }
 
 
+def status_after_move(partner: Partner) -> str:
+    """Return the partner's status once it has moved: a pending partner becomes active."""
+    return PartnerStatus.ACTIVE if partner.status == PartnerStatus.PENDING else partner.status
+
+
 def partner_type_set(partner: Partner, to_type: str, *, actor: str, reason: str) -> None:
     """Write an already-checked move on a locked partner and audit it (`partner.type_changed`).
 
     A pending partner becomes active with its first type.
     """
-    status = PartnerStatus.ACTIVE if partner.status == PartnerStatus.PENDING else partner.status
+    status = status_after_move(partner)
     audit_change(
         partner,
         {"partner_type": to_type, "status": status},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -140,3 +141,14 @@ def cards_of_partner(*, partner: Partner) -> QuerySet[Card]:
 def verified_card(*, partner: Partner) -> Card | None:
     """Return the partner's verified card, if any."""
     return Card.objects.filter(partner=partner, status=CardStatus.VERIFIED).first()
+
+
+def verified_cards_expiring_by(*, day: date) -> QuerySet[Card]:
+    """Return the verified cards that expire on or before `day` (valid through a month before
+    `day`'s month), with their partners, in id order (the card expiry notices' sweep)."""
+    past = Q(exp_year__lt=day.year) | Q(exp_year=day.year, exp_month__lt=day.month)
+    return (
+        Card.objects.filter(past, status=CardStatus.VERIFIED)
+        .select_related("partner")
+        .order_by("pk")
+    )

@@ -11,7 +11,6 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from devcenter.policy import default_policy
 from devcenter.portal.dashboard import PartnerPage
 from devcenter.portal.losses import loss_on_card_removal
 
@@ -19,7 +18,7 @@ from devcenter.portal.losses import loss_on_card_removal
 def _confirm_card_remove(page: PartnerPage, ids: dict[str, Any], lang: str) -> dict[str, Any]:
     if page.card is None or page.card.public_id != ids["card_id"] or not page.can["card_remove"]:
         raise Http404
-    loss = loss_on_card_removal(default_policy(), page.partner.partner_type, lang)
+    loss = loss_on_card_removal(page.partner, lang)
     return {
         "title": _("Remove the card?"),
         "lead": _("The card %(brand)s ending in %(last4)s is removed from this partner.")

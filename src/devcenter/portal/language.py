@@ -2,7 +2,8 @@
 
 LocaleMiddleware already picks a language from the language cookie, then Accept-Language, then
 `LANGUAGE_CODE` (Japanese). A `?lang=ja|en` link of the switcher overrides that for the request
-and is remembered in the same cookie, so LocaleMiddleware honours it on the next visit.
+and is remembered in the same cookie, so LocaleMiddleware honours it on the next visit; for a
+signed-in person it is also kept with their account, as the language of their notices' e-mails.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from devcenter.notices.services import language_preference_set
 
 LANG_PARAM = "lang"
 COOKIE_AGE = timedelta(days=365)
@@ -61,6 +64,7 @@ class PageLanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         if chosen is not None:
             _remember(response, chosen)
+            _remember_for_notices(request, chosen)
         return response
 
 
@@ -69,6 +73,13 @@ def language_switcher(request: HttpRequest) -> dict[str, object]:
     # Each language is offered in its own name ("日本語", "English"), as switchers should be.
     languages = [{"code": code, "name": name} for code, name in settings.LANGUAGES]
     return {"lang_param": LANG_PARAM, "languages": languages}
+
+
+def _remember_for_notices(request: HttpRequest, lang: str) -> None:
+    """Keep a signed-in person's choice: their notices' e-mails are written in it."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        language_preference_set(acting_user=user, language=lang)
 
 
 def _remember(response: HttpResponse, lang: str) -> None:

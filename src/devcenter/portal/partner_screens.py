@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from devcenter.apikeys.errors import ApiKeyError
+from devcenter.notices.scheduled import scheduled_changes
 from devcenter.portal.api_keys import (
     NEW_KEY_SESSION,
     ApiKeyForm,
@@ -72,6 +73,10 @@ def _screen(request: HttpRequest, public_id: str, screen: str) -> HttpResponse:
     }
     if screen == "history":
         context["history"] = partner_history(partner=page.partner, lang=translation.get_language())
+    if screen == "home":
+        context["scheduled"] = scheduled_changes(
+            partner=page.partner, lang=translation.get_language()
+        )
     return render_page(request, f"portal/partners/{screen}.html", context)
 
 

@@ -12,6 +12,7 @@ from django.urls import path
 
 from devcenter.portal import (
     invitation_page,
+    notice_views,
     partner_actions,
     partner_registration,
     partner_screens,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("docs/", views.api_docs, name="api_docs"),
     path("account/", views.account, name="account"),
+    path("notices/", notice_views.notices, name="notices"),
+    path("notices/read/", notice_views.notices_read_all, name="notices_read_all"),
+    path("notices/<str:notice_id>/read/", notice_views.notice_read, name="notice_read"),
     path("partners/", partner_registration.partners, name="partners"),
     path(
         "partners/new/corporate/",

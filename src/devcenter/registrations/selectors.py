@@ -239,6 +239,14 @@ def registration_impact(
     partner = partner_get(public_id=partner_id)
     capabilities = partner_capabilities(partner=partner, viewer=viewer)
     capabilities.require("partner.read")
+    return registration_effects(partner=partner, to_type=to_type, to_status=to_status)
+
+
+def registration_effects(
+    *, partner: Partner, to_type: str | None, to_status: str | None
+) -> list[ImpactRow]:
+    """Return what moving `partner` to `to_type` / `to_status` would do to each of its
+    registrations, oldest first, asking no viewer (the caller has checked who asks)."""
     policy = default_policy()
     partner_type = to_type if to_type is not None else partner.partner_type
     status = to_status if to_status is not None else partner.status

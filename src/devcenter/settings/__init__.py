@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "devcenter.accounts",
     "devcenter.reviews",
     "devcenter.registrations",
+    "devcenter.notices",  # notices before a change: card expiry, the portal's inbox
     "devcenter.staff",
     "devcenter.demo",
     "devcenter.personas",  # `devcenter personas`: test partners for platform services
