@@ -91,7 +91,9 @@ def test_every_move_of_the_policy(
 
 
 def test_the_moves_asked_include_allowed_and_forbidden_ones() -> None:
-    answers = {POLICY.decide_move(f, t, {"legal_entity_registered": True}).allowed for f, t in MOVES}
+    answers = {
+        POLICY.decide_move(f, t, {"legal_entity_registered": True}).allowed for f, t in MOVES
+    }
     assert answers == {True, False}
 
 

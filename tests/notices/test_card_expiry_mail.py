@@ -49,7 +49,9 @@ def test_in_japanese_for_a_japanese_reader(
 
     link = f"{base_url}/partners/{card.partner.public_id}/card/"
     assert message.to == [owner.email]
-    assert message.subject == f"[{SITE_NAME}] 末尾{card.last4}のカードは2027-04-01に有効期限が切れます"
+    assert (
+        message.subject == f"[{SITE_NAME}] 末尾{card.last4}のカードは2027-04-01に有効期限が切れます"
+    )
     for part in (message.body, html_of(message)):
         assert "花子 山田 様" in part
         assert "Dear" not in part
@@ -110,9 +112,7 @@ def test_without_a_full_name_the_mail_greets_the_address(
     assert f"Dear {owner.email}," in message.body
 
 
-def test_choosing_a_language_in_the_portal_keeps_it_for_the_mails(
-    client: Any, owner: Any
-) -> None:
+def test_choosing_a_language_in_the_portal_keeps_it_for_the_mails(client: Any, owner: Any) -> None:
     from devcenter.notices.selectors import notice_language
 
     client.force_login(owner)

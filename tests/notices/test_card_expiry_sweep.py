@@ -45,9 +45,7 @@ def test_the_due_threshold_is_the_most_urgent_one_reached(days_left: int, expect
     assert due_threshold(days_left) == expected
 
 
-def test_each_threshold_goes_out_once(
-    card: Card, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_each_threshold_goes_out_once(card: Card, django_capture_on_commit_callbacks: Any) -> None:
     sent = []
     for days_left in (31, 30, 30, 20, 8, 7, 7, 6, 2, 1, 1):
         told = sweep(days_before(days_left), django_capture_on_commit_callbacks)
@@ -156,10 +154,13 @@ def test_a_failure_after_the_notice_leaves_neither_notice_nor_event(
 def test_a_rolled_back_sweep_leaves_no_event_no_notice_and_no_mail(
     card: Card, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ZeroDivisionError), transaction.atomic():
+    def sweep_then_fail() -> None:
+        with transaction.atomic():
             card_expiry_notify(today=days_before(7))
-            1 / 0  # noqa: B018 (the enclosing change fails after the sweep)
+            raise ZeroDivisionError  # the enclosing change fails after the sweep
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ZeroDivisionError):
+        sweep_then_fail()
 
     assert expiring_events(card) == []
     assert not Notice.objects.exists()

@@ -21,9 +21,7 @@ def run(*args: str) -> list[str]:
     return out.getvalue().strip().splitlines()
 
 
-def test_notify_uses_the_clock_and_is_idempotent(
-    card: Card, movable_clock: MovableClock
-) -> None:
+def test_notify_uses_the_clock_and_is_idempotent(card: Card, movable_clock: MovableClock) -> None:
     movable_clock.set_day(days_before(40))
     assert run("notify") == ["notified 0 cards"]
     movable_clock.set_day(days_before(30))

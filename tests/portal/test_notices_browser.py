@@ -117,9 +117,7 @@ def test_scheduled_change_and_inbox(
             check_screen(page, width, tmp_path, f"notices-{lang}-{width}-inbox")
 
             notice.get_by_role("button", name=text["mark"]).click()
-            expect(page.locator("#notices li.notice").first).to_have_attribute(
-                "data-state", "read"
-            )
+            expect(page.locator("#notices li.notice").first).to_have_attribute("data-state", "read")
             expect(page.locator("#notice-count")).to_have_count(0)
             check_screen(page, width, tmp_path, f"notices-{lang}-{width}-inbox-read")
         finally:

@@ -51,7 +51,9 @@ def test_login_is_required(client: Client) -> None:
 
 
 def test_the_inbox_in_japanese_lists_the_notices_newest_first(
-    inbox: Client, two_notices: list[Notice], card: Any  # noqa: F811
+    inbox: Client,
+    two_notices: list[Notice],
+    card: Any,  # noqa: F811
 ) -> None:
     response = inbox.get("/notices/?lang=ja")
 
