@@ -40,6 +40,7 @@ class CardExpiryWords:
     title: str
     summary: str
     becomes: str
+    lead: str  # the summary and what the partner becomes, as one paragraph
     loses: ChangeWords
     services_heading: str
     accounts_heading: str
@@ -94,16 +95,21 @@ def card_expiry_words(data: dict[str, Any], *, partner_name: str, lang: str) -> 
     }
     loses = change_words(data, lang)
     with translation.override(lang):
-        return CardExpiryWords(
-            title=_("Your card ending in %(last4)s expires on %(date)s") % values,
-            summary=_(
+        summary = (
+            _(
                 "The credit card %(brand)s ending in %(last4)s of %(partner)s can be used "
                 "until %(last_day)s. From %(date)s, unless a new card is registered:"
             )
-            % values,
-            becomes=_("the partner becomes “%(type)s”.") % {"type": loses.to_type}
-            if loses.to_type
-            else "",
+            % values
+        )
+        becomes = (
+            _("the partner becomes “%(type)s”.") % {"type": loses.to_type} if loses.to_type else ""
+        )
+        return CardExpiryWords(
+            title=_("Your card ending in %(last4)s expires on %(date)s") % values,
+            summary=summary,
+            becomes=becomes,
+            lead=(" " if lang == "en" else "").join(part for part in (summary, becomes) if part),
             loses=loses,
             services_heading=_("These services stop:"),
             accounts_heading=_("These accounts can no longer be held:"),
