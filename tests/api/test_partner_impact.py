@@ -108,7 +108,7 @@ def test_losing_the_card_lists_the_registrations_it_suspends(
             service=service,
             name=f"{service} の登録",
             fields=valid_fields(service),
-            by=developer,
+            acting_user=developer,
         )
         for service in ("graph_api", "plugin")
     }
@@ -128,7 +128,7 @@ def test_losing_the_card_lists_the_registrations_it_suspends(
     # Once the card is gone, registering one again restores that registration.
     card = Card.objects.get(partner=partner, status=CardStatus.VERIFIED)
     with transaction.atomic():
-        card_remove(partner_id=partner.public_id, card_id=card.public_id, by=developer)
+        card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=developer)
     back = impact(dev, partner, "individual_card").json()
     assert [r["registration"] for r in back["gain"]["registrations"]] == [
         made["graph_api"].public_id

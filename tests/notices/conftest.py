@@ -74,5 +74,5 @@ def graph_registration(card_partner: Any, owner: Any, settings: Any, tmp_path: A
         service="graph_api",
         name="写真ビューア連携",
         fields=valid_fields("graph_api"),
-        by=owner,
+        acting_user=owner,
     )

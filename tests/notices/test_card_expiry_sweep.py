@@ -90,7 +90,7 @@ def test_a_card_no_longer_verified_gets_nothing(
     card: Card, owner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with transaction.atomic():
-        card_remove(partner_id=card.partner.public_id, card_id=card.public_id, by=owner)
+        card_remove(partner_id=card.partner.public_id, card_id=card.public_id, acting_user=owner)
 
     assert sweep(days_before(7), django_capture_on_commit_callbacks) == 0
     assert not Notice.objects.exists()
@@ -183,7 +183,7 @@ def test_a_replaced_card_is_told_about_afresh(
     from devcenter.partners.services import card_register
 
     sweep(days_before(7), django_capture_on_commit_callbacks)
-    new = card_register(partner_id=card.partner.public_id, token="tok_jcb", by=owner)  # noqa: S106
+    new = card_register(partner_id=card.partner.public_id, token="tok_jcb", acting_user=owner)  # noqa: S106
     Card.objects.filter(pk=new.pk).update(exp_year=card.exp_year, exp_month=card.exp_month)
 
     assert sweep(days_before(6), django_capture_on_commit_callbacks) == 1

@@ -36,11 +36,11 @@ for lang, width in {RUNS!r}:
         username=email, email=email, password="{PASSWORD}", first_name="Hanako", last_name="Yamada"
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    partner = partner_register_individual(user=user, registration_name="Hanako Dev")
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=user)
+    partner = partner_register_individual(acting_user=user, registration_name="Hanako Dev")
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=user)
     Card.objects.filter(pk=card.pk).update(exp_year=today.year, exp_month=today.month)
     registration_create(
-        partner_id=partner.public_id, service="graph_api", name="Photo viewer", by=user,
+        partner_id=partner.public_id, service="graph_api", name="Photo viewer", acting_user=user,
         fields={{"description": "Shows photos", "redirect_uris": ["https://example.com/cb"],
                 "contact_email": email}},
     )
