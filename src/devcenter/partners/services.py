@@ -145,19 +145,21 @@ def _membership_add(
 def _create_corporate(
     details: CorporateDetails, *, partner_type: str | None, status: str
 ) -> Partner:
-    if Partner.objects.filter(corporate_number=details.corporate_number).exists():
-        raise partner_error(
-            ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
-        )
+    """Insert the partner; a corporate number already registered is `already_registered`.
+
+    The unique constraint decides, for a number registered long ago and for one being
+    registered at this moment alike. The refusal leaves the service's transaction (or its
+    savepoint, when the service runs inside another), which rolls it back: nothing runs on
+    the failed transaction, so no savepoint of its own is needed.
+    """
     try:
-        with transaction.atomic():  # savepoint: a concurrent registration of the same number
-            return Partner.objects.create(
-                public_id=new_public_id("ptn"),
-                kind=PartnerKind.CORPORATE,
-                partner_type=partner_type,
-                status=status,
-                **{f.name: getattr(details, f.name) for f in fields(details)},
-            )
+        return Partner.objects.create(
+            public_id=new_public_id("ptn"),
+            kind=PartnerKind.CORPORATE,
+            partner_type=partner_type,
+            status=status,
+            **{f.name: getattr(details, f.name) for f in fields(details)},
+        )
     except IntegrityError:
         raise partner_error(
             ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
@@ -224,18 +226,15 @@ def partner_register_individual(*, acting_user: ActingUser, registration_name: s
     if not name or len(name) > TEXT_MAX["registration_name"]:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field="registration_name")
     check_move(None, PartnerType.INDIVIDUAL, {"platform_user": is_platform_user(acting_user)})
-    if Partner.objects.filter(user=acting_user).exists():
-        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED)
-    try:
-        with transaction.atomic():  # savepoint: the same user registering twice at once
-            partner = Partner.objects.create(
-                public_id=new_public_id("ptn"),
-                kind=PartnerKind.INDIVIDUAL,
-                partner_type=PartnerType.INDIVIDUAL,
-                status=PartnerStatus.ACTIVE,
-                registration_name=name,
-                user=acting_user,
-            )
+    try:  # the one-to-one user decides, as the corporate number does (`_create_corporate`)
+        partner = Partner.objects.create(
+            public_id=new_public_id("ptn"),
+            kind=PartnerKind.INDIVIDUAL,
+            partner_type=PartnerType.INDIVIDUAL,
+            status=PartnerStatus.ACTIVE,
+            registration_name=name,
+            user=acting_user,
+        )
     except IntegrityError:
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED) from None
     actor = actor_of(acting_user)
