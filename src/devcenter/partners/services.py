@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
 from devcenter.audit.choices import AuditEventType, AuditTarget
-from devcenter.audit.services import actor_of, audit_change, audit_record
+from devcenter.audit.services import actor_of, audit_batch, audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
 from devcenter.partners.capabilities import partner_capabilities
@@ -181,14 +181,15 @@ def partner_register_corporate_general(
         cleaned, partner_type=PartnerType.CORPORATE_GENERAL, status=PartnerStatus.ACTIVE
     )
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
-    account_create(
-        partner=partner,
-        kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
-        display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
-        actor=actor,
-    )
+    with audit_batch():  # its three events in one INSERT
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+        account_create(
+            partner=partner,
+            kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
+            display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
+            actor=actor,
+        )
     return partner
 
 
@@ -210,8 +211,9 @@ def partner_register_corporate_pending(
     )
     partner = _create_corporate(cleaned, partner_type=None, status=PartnerStatus.PENDING)
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+    with audit_batch():
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
     return partner
 
 
@@ -238,15 +240,16 @@ def partner_register_individual(*, acting_user: ActingUser, registration_name: s
     except IntegrityError:
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED) from None
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
-    account_create(
-        partner=partner,
-        kind=AccountKind.USER_ACCOUNT,
-        display_name=name[:ACCOUNT_NAME_MAX],
-        user=acting_user,
-        actor=actor,
-    )
+    with audit_batch():
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+        account_create(
+            partner=partner,
+            kind=AccountKind.USER_ACCOUNT,
+            display_name=name[:ACCOUNT_NAME_MAX],
+            user=acting_user,
+            actor=actor,
+        )
     return partner
 
 
