@@ -17,6 +17,8 @@ How one verifiable chain takes parallel writers (docs/decisions.md, "The audit c
 - On SQLite (one writer at a time: its transactions are IMMEDIATE), and inside a test case's
   transaction (which never commits), the event is appended at once, linked, in the caller's
   transaction.
+- A service that records several events wraps them in `audit_batch()`: they are kept and
+  written together, in one INSERT, when the block ends (still inside its transaction).
 """
 
 from __future__ import annotations
