@@ -8,6 +8,14 @@ figure is the registrations of all processes ÷ (last end - first start). The ru
 the queries of one registration (`CaptureQueriesContext`), and checks the chain with
 `devcenter audit verify` afterwards.
 
+The yardstick, in the same run and the same way (processes, connections, start signal): the
+same rows written with bare SQL through Django's connection, one transaction per
+registration (BEGIN, the partner, membership and account INSERTs, one INSERT of the three
+events into a copy of the pending table, COMMIT): what the database alone costs. Each process
+also reports its CPU time and its PostgreSQL backend's (from /proc), so the run prints the
+CPU milliseconds one registration costs on each side, and the ceiling they set on this
+machine's cores whatever the number of connections.
+
 `python -m bench --only w` runs it alone. The database: `DEVCENTER_BENCH_WRITES_DATABASE`
 (used as it is, migrated, never dropped; e.g. your own database), else a fresh
 `devcenter_bench_writes_<pid>` on the local server, dropped afterwards. `run(quick)` prints its
@@ -26,8 +34,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bench.report import Check, check_at_least, print_check, rate
+from bench.report import Check, check_at_least, info, print_check, rate
 from bench.server import devcenter, server_environment
 
 TARGET_FOUR = 600.0  # registrations/s on four connections (issue 7 §7)
@@ -46,7 +55,9 @@ class WritesSize:
     warmup: int  # registrations per process before the timed ones
 
 
-FULL = WritesSize(registrations=4_000, warmup=20)
+FULL = WritesSize(
+    registrations=int(os.environ.get("DEVCENTER_BENCH_WRITES_REGISTRATIONS", "4000")), warmup=20
+)
 QUICK = WritesSize(registrations=40, warmup=1)
 
 
@@ -72,35 +83,73 @@ def run(quick: bool) -> list[Check]:
                 f" (BEGIN and COMMIT included), {counted['link']:.0f} to link its audit events",
                 flush=True,
             )
+            bare_one = measure(env, size, 1, "bare")
             one = measure(env, size, 1)
+            bare_four = measure(env, size, 4, "bare")
             four = measure(env, size, 4)
             verified = devcenter("audit", "verify", env=env).strip().splitlines()[-1]
             print(f"  devcenter audit verify: {verified}", flush=True)
     finally:
         if not given:
             _drop(url)
+    print(
+        f"  scaling 4 / 1: service {four.rate / one.rate:.2f},"
+        f" bare INSERTs {bare_four.rate / bare_one.rate:.2f} (what the machine allowed just now)",
+        flush=True,
+    )
     checks = [
         check_at_least(
             "(w) registrations/s, 4 connections",
-            rate(four),
+            rate(four.rate),
             f"{TARGET_FOUR:.0f} /s",
-            four / TARGET_FOUR,
+            four.rate / TARGET_FOUR,
             1.0,
         ),
-        check_at_least("(w) 4 connections / 1", rate(four), rate(one), four / one, TARGET_SCALING),
+        check_at_least(
+            "(w) 4 connections / 1",
+            rate(four.rate),
+            rate(one.rate),
+            four.rate / one.rate,
+            TARGET_SCALING,
+        ),
+        info(
+            "(w) service / bare INSERTs, 4 connections",
+            rate(four.rate),
+            rate(bare_four.rate),
+            four.rate / bare_four.rate,
+        ),
     ]
     for check in checks:
         print_check(check)
     return checks
 
 
-def measure(env: dict[str, str], size: WritesSize, connections: int) -> float:
-    """Register `size.registrations` partners on `connections` processes; return per second."""
+@dataclass(frozen=True)
+class Measured:
+    """One measurement: registrations per second, and CPU milliseconds per registration."""
+
+    rate: float
+    python_ms: float  # in the registering processes (the service's code, Django, psycopg)
+    database_ms: float  # in their PostgreSQL backends
+
+    def ceiling(self) -> float:
+        """Return the registrations/s this machine's cores allow at this CPU cost."""
+        return (os.cpu_count() or 1) * 1000 / (self.python_ms + self.database_ms)
+
+
+def measure(
+    env: dict[str, str], size: WritesSize, connections: int, task: str = "register"
+) -> Measured:
+    """Register `size.registrations` partners on `connections` processes; return the figures.
+
+    `task` is "register" (the service) or "bare" (the yardstick: the same rows, bare SQL).
+    """
     per_process = size.registrations // connections
     clock = time.time_ns() // 10**6 % 10**7  # milliseconds: no two runs share a block
+    load = os.getloadavg()[0]
     children = [
         subprocess.Popen(  # noqa: S603 (this module, fixed arguments)
-            _command("register", clock * 10 + i, per_process, size.warmup),
+            _command(task, clock * 10 + i, per_process, size.warmup),
             env=_child_env(env),
             cwd=_root(),
             stdin=subprocess.PIPE,
@@ -124,13 +173,22 @@ def measure(env: dict[str, str], size: WritesSize, connections: int) -> float:
                 child.kill()
             child.wait(timeout=30)
     elapsed = max(s["end"] for s in spans) - min(s["start"] for s in spans)
-    per_second = per_process * connections / elapsed
+    count = per_process * connections
+    measured = Measured(
+        rate=count / elapsed,
+        python_ms=1000 * sum(s["cpu"] for s in spans) / count,
+        database_ms=1000 * sum(s["backend_cpu"] for s in spans) / count,
+    )
+    what = "service" if task == "register" else "bare INSERTs"
     print(
-        f"  {connections} connection{'s' if connections > 1 else ''}: {per_second:,.0f}"
-        f" registrations/s ({per_process * connections:,} in {elapsed:.2f} s, one process each)",
+        f"  {what}, {connections} connection{'s' if connections > 1 else ''}:"
+        f" {measured.rate:,.0f} registrations/s ({count:,} in {elapsed:.2f} s, one process each;"
+        f" load average {load:.1f}); CPU per registration: {measured.python_ms:.2f} ms Python"
+        f" + {measured.database_ms:.2f} ms PostgreSQL (ceiling on {os.cpu_count()} cores:"
+        f" {measured.ceiling():,.0f}/s)",
         flush=True,
     )
-    return per_second
+    return measured
 
 
 def _expect_line(child: subprocess.Popen[str], start: str) -> str:
@@ -259,23 +317,122 @@ def register(block: int, count: int, warmup: int) -> dict[str, float]:
 
     The corporate numbers are `block` × 10,000 + 0, 1, 2, …: each process has its own block.
     """
+    return _timed(block, count, warmup, register_one)
+
+
+def bare(block: int, count: int, warmup: int) -> dict[str, float]:
+    """The yardstick: as `register`, with `bare_one` instead of the service."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {BARE_EVENTS} (LIKE audit_pendingauditevent INCLUDING ALL)"
+        )
+    return _timed(block, count, warmup, bare_one)
+
+
+def _timed(
+    block: int, count: int, warmup: int, one: Callable[[Any, int], None]
+) -> dict[str, float]:
+    """Make `warmup` registrations, say ready, wait for "go", time `count` registrations."""
     if warmup + count > BLOCK:
         raise ValueError(f"at most {BLOCK:,} registrations per process")
     user = _owner(f"bench-writes-{block % 10}")
     numbers = iter(range(block * BLOCK, block * BLOCK + warmup + count))
     for _ in range(warmup):
-        register_one(user, next(numbers))
+        one(user, next(numbers))
     print("ready", flush=True)
     sys.stdin.readline()
+    backend = _backend_cpu()
+    cpu = time.process_time()
     start = time.time()
     for _ in range(count):
-        register_one(user, next(numbers))
-    return {"start": start, "end": time.time()}
+        one(user, next(numbers))
+    end = time.time()
+    return {
+        "start": start,
+        "end": end,
+        "cpu": time.process_time() - cpu,
+        "backend_cpu": _backend_cpu() - backend,
+    }
+
+
+def _backend_cpu() -> float:
+    """Return the CPU seconds this connection's PostgreSQL backend has used (0 if unreadable)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # another machine's database
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+BARE_EVENTS = "bench_writes_bare_events"  # the yardstick's events: never linked, never read
+_BARE_PARTNER = (
+    "INSERT INTO partners_partner (public_id, kind, partner_type, status, registration_name,"
+    " legal_name, corporate_number, legal_entity_registered, representative_name,"
+    " head_office_address, contact_email, contact_phone, user_id, created_at, updated_at)"
+    " VALUES (%s, 'corporate', 'corporate_general', 'active', %s, %s, %s, true, '', '', %s, '',"
+    " NULL, now(), now()) RETURNING id"
+)
+_BARE_MEMBERSHIP = (
+    "INSERT INTO partners_membership (partner_id, user_id, role, created_at)"
+    " VALUES (%s, %s, 'owner', now())"
+)
+_BARE_ACCOUNT = (
+    "INSERT INTO platform_accounts_platformaccount (public_id, kind, partner_id, user_id,"
+    " display_name, emblem, status, created_at, deleted_at)"
+    " VALUES (%s, 'general_partner_account', %s, NULL, %s, false, 'active', now(), NULL)"
+)
+_BARE_EVENTS = (
+    f"INSERT INTO {BARE_EVENTS} (occurred_at, actor, event_type, target_type, target_id,"  # noqa: S608
+    " partner, old, new) VALUES" + ", ".join(["(now(), %s, %s, %s, %s, %s, NULL, %s::jsonb)"] * 3)
+)
+
+
+def bare_one(user: Any, number: int) -> None:
+    """Write what one registration writes, with bare SQL in one transaction: no service."""
+    from django.db import connection, transaction
+
+    from devcenter.partners.corporate_number import corporate_number_check_digit
+
+    digits = f"{number % 10**12:012d}"
+    name = f"ベンチ {number}"
+    partner_id, account_id = f"ptn_bare{number}", f"acc_bare{number}"
+    actor = f"user:{user.pk}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _BARE_PARTNER,
+            [
+                partner_id,
+                name,
+                f"株式会社ベンチ{number}",
+                f"{corporate_number_check_digit(digits)}{digits}",
+                "bench@example.co.jp",
+            ],
+        )
+        (pk,) = cursor.fetchone()
+        cursor.execute(_BARE_MEMBERSHIP, [pk, user.pk])
+        cursor.execute(_BARE_ACCOUNT, [account_id, pk, name])
+        snapshot = json.dumps(  # as long as the service's snapshots
+            {"kind": "corporate", "status": "active", "registration_name": name, "number": number}
+        )
+        cursor.execute(
+            _BARE_EVENTS,
+            [actor, "partner.registered", "partner", partner_id, partner_id, snapshot]
+            + [actor, "member.added", "membership", actor, partner_id, snapshot]
+            + [actor, "account.created", "account", account_id, partner_id, snapshot],
+        )
 
 
 TASKS: dict[str, Callable[..., dict[str, float]]] = {
     "count": count_queries,
     "register": register,
+    "bare": bare,
 }
 
 

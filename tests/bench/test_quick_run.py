@@ -22,6 +22,8 @@ RATIO_LINES = [
 WRITES_LINES = [  # or "(w) … skipped" when PostgreSQL is unreachable
     r"ratio \(w\) registrations/s, 4 connections: [\d.]+ \(target >= 1\.00\) (PASS|FAIL)",
     r"ratio \(w\) 4 connections / 1: [\d.]+ \(target >= 2\.00\) (PASS|FAIL)",
+    r"ratio \(w\) service / bare INSERTs, 4 connections: [\d.]+ \(no target\)",
+    r"bare INSERTs, 4 connections: [\d,]+ registrations/s .*CPU per registration: [\d.]+ ms",
 ]
 
 

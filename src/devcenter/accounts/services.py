@@ -44,7 +44,6 @@ def _snapshot(account: PlatformAccount) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def account_create(
     *, partner: Partner, kind: str, display_name: str, user: Any = None, actor: str
 ) -> PlatformAccount:
@@ -52,28 +51,34 @@ def account_create(
 
     The caller holds the partner's row lock (its own service locked it). A refused kind raises
     ConflictError with the policy's code and writes nothing.
+
+    The refusals come before the transaction block. The block adds no savepoint to the
+    caller's transaction (every caller is a service that created or locked the partner in its
+    own): were the insert to fail, the caller's whole transaction would fail with it, which is
+    what a savepoint would have led to as well, since no caller carries on after a failure.
     """
     name = _check_display_name(display_name)
     decision = default_policy().decide_account(partner.partner_type, kind)
     if not decision.allowed:
         raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
-    account = PlatformAccount.objects.create(
-        public_id=new_public_id("acc"),
-        kind=kind,
-        partner=partner,
-        user=user,
-        display_name=name,
-        emblem=_emblem(kind),
-        status=AccountStatus.ACTIVE,
-    )
-    audit_record(
-        event_type=AuditEventType.ACCOUNT_CREATED,
-        actor=actor,
-        target_type=AuditTarget.ACCOUNT,
-        target_id=account.public_id,
-        partner=partner.public_id,
-        new=_snapshot(account),
-    )
+    with transaction.atomic(savepoint=False):
+        account = PlatformAccount.objects.create(
+            public_id=new_public_id("acc"),
+            kind=kind,
+            partner=partner,
+            user=user,
+            display_name=name,
+            emblem=_emblem(kind),
+            status=AccountStatus.ACTIVE,
+        )
+        audit_record(
+            event_type=AuditEventType.ACCOUNT_CREATED,
+            actor=actor,
+            target_type=AuditTarget.ACCOUNT,
+            target_id=account.public_id,
+            partner=partner.public_id,
+            new=_snapshot(account),
+        )
     return account
 
 

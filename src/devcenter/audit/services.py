@@ -17,6 +17,8 @@ How one verifiable chain takes parallel writers (docs/decisions.md, "The audit c
 - On SQLite (one writer at a time: its transactions are IMMEDIATE), and inside a test case's
   transaction (which never commits), the event is appended at once, linked, in the caller's
   transaction.
+- A service that records several events wraps them in `audit_batch()`: they are kept and
+  written together, in one INSERT, when the block ends (still inside its transaction).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -76,7 +80,7 @@ def canonical_payload(
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_hash(event: AuditEvent | _Linked) -> str:
     """Return the SHA-256 an event should carry, recomputed from its fields."""
     payload = canonical_payload(
         sequence=event.sequence,
@@ -122,16 +126,72 @@ def audit_record(
         "old": old,
         "new": new,
     }
+    batch = _batch.get()
+    if batch is None:
+        _write([fields])
+    elif batch.savepoints != _savepoints():
+        raise RuntimeError("audit_record inside a savepoint opened within audit_batch()")
+    else:
+        batch.events.append(fields)
+
+
+@dataclass
+class _Batch:
+    savepoints: tuple[str, ...]  # the transaction's savepoints when the batch began
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[None]:
+    """Keep the events recorded in the block and write them together when it ends.
+
+    For a service that records several events (a registration records three): one INSERT
+    instead of one per event. The block runs inside the service's transaction and writes its
+    events before it ends, so they commit or roll back with the change as before; an exception
+    leaving the block discards them (its transaction rolls back). A block inside another adds
+    its events to the outer one. A savepoint opened inside the block must not hold an
+    `audit_record` (its rollback could not take the kept events with it): that raises
+    RuntimeError.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_batch must run inside the transaction of the changes")
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch(savepoints=_savepoints())
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.events:
+        _write(batch.events)
+
+
+def _savepoints() -> tuple[str, ...]:
+    return tuple(sid for sid in connection.savepoint_ids if sid)
+
+
+def _write(events: list[dict[str, Any]]) -> None:
+    """Write recorded events in the current transaction: pending, or linked at once."""
     if _links_at_once():
         _lock_chain()
-        event = AuditEvent(**fields)
-        _link([event], after=_newest_link())
-        event.save(force_insert=True)
-        sequence = event.sequence
+        linked = [_Linked(**fields) for fields in events]
+        _link(linked, after=_newest_link())
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(**fields, sequence=e.sequence, prev_hash=e.prev_hash, hash=e.hash)
+                for fields, e in zip(events, linked, strict=True)
+            ]
+        )
+        sequence = linked[-1].sequence
         _announce(sequence)
         transaction.on_commit(lambda: _run_hooks(sequence))
     else:
-        _insert_pending(fields)
+        _insert_pending(events)
         _link_after_commit()
 
 
@@ -193,7 +253,7 @@ def audit_link_pending() -> int:
 _LOCK = "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)"
 
 
-def _link_in_two_round_trips() -> list[AuditEvent]:
+def _link_in_two_round_trips() -> list[_Linked]:
     """Link outside any transaction: hold the lock for one round trip of this client.
 
     BEGIN, the lock and the take go in one message, the append and COMMIT in another. Each
@@ -219,7 +279,7 @@ def _link_in_two_round_trips() -> list[AuditEvent]:
     return events
 
 
-def _link_in_transaction() -> list[AuditEvent]:
+def _link_in_transaction() -> list[_Linked]:
     """Link inside the caller's transaction (a savepoint of it): statement by statement."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_LOCK, [_CHAIN_LOCK_KEY])
@@ -249,7 +309,7 @@ def _newest_link() -> tuple[int, str]:
     return newest or (0, GENESIS_HASH)
 
 
-def _link(events: list[AuditEvent], *, after: tuple[int, str]) -> None:
+def _link(events: list[_Linked], *, after: tuple[int, str]) -> None:
     """Give `events`, in order, the sequences and hashes that follow the link `after`."""
     sequence, prev_hash = after
     for event in events:
@@ -262,6 +322,29 @@ _CONTENT = ("occurred_at", "actor", "event_type", "target_type", "target_id", "p
 _JSON = ("old", "new")
 
 
+@dataclass(slots=True)
+class _Linked:
+    """An event on its way into the chain: an `AuditEvent`'s fields without a model instance.
+
+    `old_text`/`new_text` keep the JSON as PostgreSQL gave it back from the pending table, so
+    the append passes it on unchanged instead of encoding it again.
+    """
+
+    occurred_at: datetime
+    actor: str
+    event_type: str
+    target_type: str
+    target_id: str
+    partner: str
+    old: Any = None
+    new: Any = None
+    sequence: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+    old_text: str | None = field(default=None, repr=False)
+    new_text: str | None = field(default=None, repr=False)
+
+
 # The tables' names are written out: these statements run on every write (models.py names them).
 _TAKE = (  # noqa: S608 (no input: column names from this module)
     "WITH moved AS (DELETE FROM audit_pendingauditevent RETURNING id, {columns}),"
@@ -271,30 +354,34 @@ _TAKE = (  # noqa: S608 (no input: column names from this module)
 ).format(columns=", ".join((*_CONTENT, *_JSON)))
 
 
-def _pending_events(rows: list[tuple[Any, ...]]) -> tuple[list[AuditEvent], tuple[int, str]]:
-    """Return the taken pending events as chain events, oldest first, and the newest link."""
+def _pending_events(rows: list[tuple[Any, ...]]) -> tuple[list[_Linked], tuple[int, str]]:
+    """Return the taken pending events, oldest first, and the newest link."""
     if not rows:
         return [], (0, GENESIS_HASH)
-    width = 1 + len(_CONTENT)
-    events = [
-        AuditEvent(
-            **dict(zip(_CONTENT, row[1:width], strict=True)),
-            **{name: _json(value) for name, value in zip(_JSON, row[width:], strict=False)},
-        )
-        for row in rows
-    ]
+    events = []
+    for _id, occurred_at, actor, event_type, target_type, target_id, partner, old, new, *_ in rows:
+        event = _Linked(occurred_at, actor, event_type, target_type, target_id, partner)
+        event.old, event.new = _json(old), _json(new)
+        event.old_text, event.new_text = _text(old), _text(new)
+        events.append(event)
     newest_sequence, newest_hash = rows[0][-2:]
     return events, (newest_sequence or 0, newest_hash or GENESIS_HASH)
 
 
-def _insert_pending(fields: dict[str, Any]) -> None:
-    """Insert one pending event (plain SQL: this runs three times per registration)."""
-    names = (*_CONTENT, *_JSON)
+_PENDING_ROW = "(" + ", ".join(["%s"] * len(_CONTENT) + ["%s::jsonb"] * len(_JSON)) + ")"
+
+
+def _insert_pending(events: list[dict[str, Any]]) -> None:
+    """Insert pending events, in order, in one statement (plain SQL: it runs on every write)."""
+    params: list[Any] = []
+    for fields in events:
+        params += [fields[name] for name in _CONTENT]
+        params += [_json_text(fields[name]) for name in _JSON]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO audit_pendingauditevent ({', '.join(names)})"  # noqa: S608
-            f" VALUES ({', '.join(['%s'] * len(_CONTENT) + ['%s::jsonb'] * len(_JSON))})",
-            [fields[name] for name in _CONTENT] + [_json_text(fields[name]) for name in _JSON],
+            f"INSERT INTO audit_pendingauditevent ({', '.join((*_CONTENT, *_JSON))})"  # noqa: S608
+            f" VALUES {', '.join([_PENDING_ROW] * len(events))}",
+            params,
         )
 
 
@@ -310,21 +397,29 @@ def _json(value: Any) -> Any:
     return json.loads(value)
 
 
-def _append_statement(events: list[AuditEvent]) -> tuple[str, list[Any]]:
+def _text(value: Any) -> str | None:
+    """Return a JSON column's value as JSON text (psycopg gives text; else encode it)."""
+    if isinstance(value, bytes):
+        return value.decode()
+    return value if isinstance(value, str) else _json_text(value)
+
+
+_APPENDED = ("sequence", *_CONTENT, "old", "new", "prev_hash", "hash")
+_APPEND_ROW = "(" + ", ".join("%s::jsonb" if n in _JSON else "%s" for n in _APPENDED) + ")"
+
+
+def _append_statement(events: list[_Linked]) -> tuple[str, list[Any]]:
     """Return the one statement that appends the linked events and NOTIFYs listeners.
 
     NOTIFY is transactional: listeners hear of it once the link commits.
     """
-    names = ("sequence", *_CONTENT, *_JSON, "prev_hash", "hash")
-    row = "(" + ", ".join("%s::jsonb" if name in _JSON else "%s" for name in names) + ")"
     params: list[object] = []
-    for event in events:
-        params += [
-            _json_text(getattr(event, n)) if n in _JSON else getattr(event, n) for n in names
-        ]
+    for e in events:
+        params += [e.sequence, e.occurred_at, e.actor, e.event_type, e.target_type, e.target_id]
+        params += [e.partner, e.old_text, e.new_text, e.prev_hash, e.hash]
     sql = (
-        f"WITH appended AS (INSERT INTO audit_auditevent ({', '.join(names)})"  # noqa: S608
-        f" VALUES {', '.join([row] * len(events))}) SELECT pg_notify(%s, %s)"
+        f"WITH appended AS (INSERT INTO audit_auditevent ({', '.join(_APPENDED)})"  # noqa: S608
+        f" VALUES {', '.join([_APPEND_ROW] * len(events))}) SELECT pg_notify(%s, %s)"
     )
     return sql, [*params, NOTIFY_CHANNEL, str(events[-1].sequence)]
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from devcenter.accounts.choices import AccountKind
 from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
 from devcenter.audit.choices import AuditEventType, AuditTarget
-from devcenter.audit.services import actor_of, audit_change, audit_record
+from devcenter.audit.services import actor_of, audit_batch, audit_change, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
 from devcenter.partners.capabilities import partner_capabilities
@@ -145,19 +145,21 @@ def _membership_add(
 def _create_corporate(
     details: CorporateDetails, *, partner_type: str | None, status: str
 ) -> Partner:
-    if Partner.objects.filter(corporate_number=details.corporate_number).exists():
-        raise partner_error(
-            ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
-        )
+    """Insert the partner; a corporate number already registered is `already_registered`.
+
+    The unique constraint decides, for a number registered long ago and for one being
+    registered at this moment alike. The refusal leaves the service's transaction (or its
+    savepoint, when the service runs inside another), which rolls it back: nothing runs on
+    the failed transaction, so no savepoint of its own is needed.
+    """
     try:
-        with transaction.atomic():  # savepoint: a concurrent registration of the same number
-            return Partner.objects.create(
-                public_id=new_public_id("ptn"),
-                kind=PartnerKind.CORPORATE,
-                partner_type=partner_type,
-                status=status,
-                **{f.name: getattr(details, f.name) for f in fields(details)},
-            )
+        return Partner.objects.create(
+            public_id=new_public_id("ptn"),
+            kind=PartnerKind.CORPORATE,
+            partner_type=partner_type,
+            status=status,
+            **{f.name: getattr(details, f.name) for f in fields(details)},
+        )
     except IntegrityError:
         raise partner_error(
             ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
@@ -179,14 +181,15 @@ def partner_register_corporate_general(
         cleaned, partner_type=PartnerType.CORPORATE_GENERAL, status=PartnerStatus.ACTIVE
     )
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
-    account_create(
-        partner=partner,
-        kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
-        display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
-        actor=actor,
-    )
+    with audit_batch():  # its three events in one INSERT
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+        account_create(
+            partner=partner,
+            kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
+            display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
+            actor=actor,
+        )
     return partner
 
 
@@ -208,8 +211,9 @@ def partner_register_corporate_pending(
     )
     partner = _create_corporate(cleaned, partner_type=None, status=PartnerStatus.PENDING)
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+    with audit_batch():
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
     return partner
 
 
@@ -224,30 +228,28 @@ def partner_register_individual(*, acting_user: ActingUser, registration_name: s
     if not name or len(name) > TEXT_MAX["registration_name"]:
         raise partner_error(InvalidError, PartnerErrorCode.INVALID_FIELD, field="registration_name")
     check_move(None, PartnerType.INDIVIDUAL, {"platform_user": is_platform_user(acting_user)})
-    if Partner.objects.filter(user=acting_user).exists():
-        raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED)
-    try:
-        with transaction.atomic():  # savepoint: the same user registering twice at once
-            partner = Partner.objects.create(
-                public_id=new_public_id("ptn"),
-                kind=PartnerKind.INDIVIDUAL,
-                partner_type=PartnerType.INDIVIDUAL,
-                status=PartnerStatus.ACTIVE,
-                registration_name=name,
-                user=acting_user,
-            )
+    try:  # the one-to-one user decides, as the corporate number does (`_create_corporate`)
+        partner = Partner.objects.create(
+            public_id=new_public_id("ptn"),
+            kind=PartnerKind.INDIVIDUAL,
+            partner_type=PartnerType.INDIVIDUAL,
+            status=PartnerStatus.ACTIVE,
+            registration_name=name,
+            user=acting_user,
+        )
     except IntegrityError:
         raise partner_error(ConflictError, PartnerErrorCode.ALREADY_REGISTERED) from None
     actor = actor_of(acting_user)
-    _record_registered(partner, actor)
-    _membership_add(partner, acting_user, MemberRole.OWNER, actor)
-    account_create(
-        partner=partner,
-        kind=AccountKind.USER_ACCOUNT,
-        display_name=name[:ACCOUNT_NAME_MAX],
-        user=acting_user,
-        actor=actor,
-    )
+    with audit_batch():
+        _record_registered(partner, actor)
+        _membership_add(partner, acting_user, MemberRole.OWNER, actor)
+        account_create(
+            partner=partner,
+            kind=AccountKind.USER_ACCOUNT,
+            display_name=name[:ACCOUNT_NAME_MAX],
+            user=acting_user,
+            actor=actor,
+        )
     return partner
 
 

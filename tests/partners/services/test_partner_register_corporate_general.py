@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from devcenter.accounts.models import AccountKind, AccountStatus
 from devcenter.audit.models import AuditEvent
+from devcenter.audit.selectors import audit_verify_chain
 from devcenter.errors import ConflictError, InvalidError
-from devcenter.partners.models import MemberRole, PartnerKind, PartnerStatus, PartnerType
+from devcenter.partners.models import MemberRole, Partner, PartnerKind, PartnerStatus, PartnerType
 from devcenter.partners.services import partner_register_corporate_general
 from tests.partners.factories import corporate_details, platform_user
 
@@ -72,3 +74,27 @@ def test_a_registered_corporate_number_is_refused(row_counts) -> None:
     assert refused.value.code == "already_registered"
     assert refused.value.field == "corporate_number"
     assert row_counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_inside_a_callers_transaction_leaves_that_transaction_usable() -> None:
+    # The unique constraint refuses the INSERT (no existence check, no savepoint of its own):
+    # the service's block, a savepoint inside the caller's transaction, takes the failed
+    # statement back, so the caller's transaction carries on and commits.
+    user = platform_user()
+    with transaction.atomic():
+        first = partner_register_corporate_general(
+            acting_user=user, details=corporate_details(corporate_number="7000012050002")
+        )
+        with pytest.raises(ConflictError) as refused:
+            partner_register_corporate_general(
+                acting_user=user, details=corporate_details(corporate_number="7000012050002")
+            )
+        second = partner_register_corporate_general(
+            acting_user=user, details=corporate_details(corporate_number="6000012050003")
+        )
+    assert refused.value.code == "already_registered"
+    assert Partner.objects.count() == 2
+    assert {first.pk, second.pk} == set(Partner.objects.values_list("pk", flat=True))
+    assert AuditEvent.objects.filter(event_type="partner.registered").count() == 2
+    assert audit_verify_chain().verified == 6
