@@ -23,6 +23,7 @@ from devcenter.registrations import links
 from devcenter.registrations.choices import RegistrationStatus
 from devcenter.registrations.selectors import registration_client_id, registrations_of_partner
 from devcenter.registrations.services import (
+    Issued,
     contact_email_confirm,
     credentials_issue,
     registration_create,
@@ -39,7 +40,8 @@ class PersonaRegistration:
     service: str
     status: str
     client_id: str | None
-    client_secret: str | None
+    client_secret: str | None  # only when issued by this run (a plugin's check key has none)
+    issued_now: bool
 
     def as_dict(self) -> dict[str, Any]:
         """Return the registration as plain data."""
@@ -63,7 +65,7 @@ def persona_registrations(*, partner: Any, user: Any, issue: bool) -> list[Perso
     usable first (contact e-mail confirmed, key issued) where the service has any."""
     found = []
     for registration in registrations_of_partner(partner=partner):
-        secret = _make_usable(registration, user) if issue else None
+        issued = _make_usable(registration, user) if issue else None
         registration.refresh_from_db()
         found.append(
             PersonaRegistration(
@@ -71,7 +73,8 @@ def persona_registrations(*, partner: Any, user: Any, issue: bool) -> list[Perso
                 service=registration.service,
                 status=registration.status,
                 client_id=registration_client_id(registration=registration),
-                client_secret=secret,
+                client_secret=issued.secret.client_secret if issued else None,
+                issued_now=issued is not None,
             )
         )
     return found
@@ -110,8 +113,9 @@ def _value(
     return by_type[field.type]()
 
 
-def _make_usable(registration: Any, user: Any) -> str | None:
-    """Confirm the contact e-mail and issue the key, as the owner would; return the secret."""
+def _make_usable(registration: Any, user: Any) -> Issued | None:
+    """Confirm the contact e-mail and issue the key, as the owner would; return what was
+    issued (None: nothing to issue, or issued before)."""
     entry = default_policy().registrations.of(registration.service)
     if entry.credentials == NO_CREDENTIALS or registration_client_id(registration=registration):
         return None
@@ -122,5 +126,4 @@ def _make_usable(registration: Any, user: Any) -> str | None:
             links.CONTACT_EMAIL_LINK, registration.pk, registration.contact_email_nonce
         )
         contact_email_confirm(token=token)  # the e-mailed link, followed
-    issued = credentials_issue(registration_id=registration.public_id, acting_user=user)
-    return issued.secret.client_secret
+    return credentials_issue(registration_id=registration.public_id, acting_user=user)

@@ -162,9 +162,15 @@ def _statuses_now(
     partner: Any, user: Any, issued: list[PersonaRegistration]
 ) -> list[PersonaRegistration]:
     """Return the registrations as they are now, keeping the secrets this run issued."""
-    secrets = {r.registration: r.client_secret for r in issued}
+    now = {r.registration: r for r in issued}
     return [
-        replace(r, client_secret=secrets.get(r.registration))
+        replace(
+            r,
+            client_secret=now[r.registration].client_secret,
+            issued_now=now[r.registration].issued_now,
+        )
+        if r.registration in now
+        else r
         for r in persona_registrations(partner=partner, user=user, issue=False)
     ]
 

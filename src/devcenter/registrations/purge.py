@@ -54,5 +54,10 @@ def registrations_purge(*, partner: Partner, actor: str) -> list[str]:
             new={"deleted": True, "removed": True},
         )
         registration.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    transaction.on_commit(lambda: _delete_files(files))
     return [registration.public_id for registration in found]
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

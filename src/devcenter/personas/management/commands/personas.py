@@ -58,7 +58,10 @@ class Command(BaseCommand):
                 f"key {p.api_key_name}: {key}"
             )
             for r in p.registrations:
-                secret = r.client_secret or ("(issued before; shown once)" if r.client_id else "")
+                secret = r.client_secret or (
+                    "(no secret)" if r.issued_now else "(issued before; shown once)"
+                )
+                secret = secret if r.client_id else ""
                 self.stdout.write(
                     f"  {r.registration} {r.service} {r.status} {r.client_id or '-'} {secret}"
                 )
