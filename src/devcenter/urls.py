@@ -10,11 +10,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from devcenter.api import api
 from devcenter.api_support.errors import json_not_found
-from devcenter.staff.policy_diff_views import policy_diff_page
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # The staff console's policy diff page (behind the console's MFA gate, like every /admin/).
-    path("admin/policy/diff/", admin.site.admin_view(policy_diff_page), name="staff_policy_diff"),
+    # Staff console pages outside the model admins (the policy diff), behind the same MFA gate.
+    path("admin/", include("devcenter.staff.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("oauth/", include("devcenter.oauth.urls")),  # the OAuth 2.0 server (devcenter.oauth)
