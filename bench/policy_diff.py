@@ -179,7 +179,7 @@ def measure_diff(path: str) -> dict[str, float]:
         "setup_mb": setup,
         "peak_mb": peak,
         "exit": code,
-        "suspended": graph[0]["suspended"]["registrations"] if graph else 0,
+        "suspended": graph[0]["suspend"]["registrations"] if graph else 0,
         "losing": losing[0]["lose"]["partners"] if losing else 0,
     }
 

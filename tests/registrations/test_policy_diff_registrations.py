@@ -167,8 +167,8 @@ def test_closing_graph_api_to_card_partners_suspends_their_registrations(
     assert graph_api_row(shown, "registrations") == [
         {
             "service": "graph_api",
-            "suspended": {"registrations": 3, "first_ids": registry.card_graph},
-            "restored": {"registrations": 0, "first_ids": []},
+            "suspend": {"registrations": 3, "first_ids": registry.card_graph},
+            "restore": {"registrations": 0, "first_ids": []},
         }
     ]
     assert registry.card_plugin not in json.dumps(shown["registrations"])
@@ -191,8 +191,8 @@ def test_opening_graph_api_to_individuals_restores_what_losing_the_card_suspende
     assert graph_api_row(shown, "registrations") == [
         {
             "service": "graph_api",
-            "suspended": {"registrations": 0, "first_ids": []},
-            "restored": {"registrations": 1, "first_ids": [registry.card_lost]},
+            "suspend": {"registrations": 0, "first_ids": []},
+            "restore": {"registrations": 1, "first_ids": [registry.card_lost]},
         }
     ]
     assert f"graph_api: 1 registrations would be restored ({registry.card_lost})" in text
@@ -221,4 +221,4 @@ def test_the_registry_is_read_in_grouped_queries(
         register(partner_of_type("individual_card", user), user)
     with django_assert_max_num_queries(12):
         shown = policy_what_if(new)
-    assert graph_api_row(shown, "registrations")[0]["suspended"]["registrations"] == 6
+    assert graph_api_row(shown, "registrations")[0]["suspend"]["registrations"] == 6

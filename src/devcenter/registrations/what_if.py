@@ -93,8 +93,8 @@ def policy_what_if(new: Policy, *, old: Policy | None = None) -> dict[str, Any]:
         "registrations": [
             {
                 "service": impact.service,
-                "suspended": registrations_side(impact.suspended),
-                "restored": registrations_side(impact.restored),
+                "suspend": registrations_side(impact.suspended),
+                "restore": registrations_side(impact.restored),
             }
             for impact in moved
         ],

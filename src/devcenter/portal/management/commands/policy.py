@@ -139,13 +139,12 @@ def diff_lines(shown: dict[str, Any]) -> list[str]:
                 ids = ", ".join(side["first_ids"])
                 lines.append(f"{code}: {side['partners']} partners {verb} it ({ids})")
     for row in shown["registrations"]:
-        for verb in ("suspended", "restored"):
-            side = row[verb]
+        for key, words in (("suspend", "would be suspended"), ("restore", "would be restored")):
+            side = row[key]
             if side["registrations"]:
                 ids = ", ".join(side["first_ids"])
                 lines.append(
-                    f"{row['service']}: {side['registrations']} registrations would be {verb}"
-                    f" ({ids})"
+                    f"{row['service']}: {side['registrations']} registrations {words} ({ids})"
                 )
     if not shown["changed"]:
         lines.append("nothing changes")
