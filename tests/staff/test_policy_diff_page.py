@@ -78,7 +78,7 @@ def test_a_staff_user_sees_which_registrations_a_file_would_suspend(staff_client
     assert registration in page
     assert "Would be suspended" in page
     # Closing Graph API to card partners breaks a test the file ships: shown, not hidden.
-    assert "The file fails 1 of its own checks" in page
+    assert "The file fails its own checks (1)" in page
     assert "an individual needs a card for the Graph API" in page
     assert (AuditEvent.objects.count(), Registration.objects.get().status) == (
         events,
