@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, registry, single, writes
+from bench import batch, inprocess, policy_diff, registry, single, writes
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -40,7 +40,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="abcdw",
-        help="which benchmarks to run (letters of abcdw; d: registry, w: writes), or oauth",
+        help="which benchmarks to run (letters of abcdwp; d: registry, w: writes, p: policy "
+        "diff over the registry, not in the default set), or oauth",
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -89,6 +90,10 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "w" in options.only:
         print(describe_idle("(w)", idle_seconds))
         checks += writes.run(options.quick)
+        print()
+    if "p" in options.only:
+        print(describe_idle("(p)", idle_seconds))
+        checks += policy_diff.run(options.quick)
         print()
     return checks
 

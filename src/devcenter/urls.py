@@ -12,6 +12,8 @@ from devcenter.api import api
 from devcenter.api_support.errors import json_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Staff console pages outside the model admins (the policy diff), behind the same MFA gate.
+    path("admin/", include("devcenter.staff.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("oauth/", include("devcenter.oauth.urls")),  # the OAuth 2.0 server (devcenter.oauth)

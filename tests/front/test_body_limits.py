@@ -26,6 +26,7 @@ ROUTES = [
     ("upload", "POST", "/partners/new/certification/", {"cookie": "sessionid=abc"}),
     ("upload", "POST", "/partners/ptn_x/certification/", {"cookie": "sessionid=abc"}),
     ("upload", "POST", "/partners/ptn_x/certification/apl_x/resubmit/", {"cookie": "sessionid=a"}),
+    ("policy_file", "POST", "/admin/policy/diff/", {"cookie": "sessionid=abc"}),
     ("default", "POST", "/accounts/login/", {}),
     ("default", "POST", "/admin/login/", {}),
 ]
@@ -37,8 +38,10 @@ def test_the_documented_limits() -> None:
         "decisions": 16 * MIB,
         "upload": 2 * settings.DEVCENTER_DOCUMENT_MAX_BYTES + MIB,
         "default": 2_621_440,
+        "policy_file": 256 * 1024 + 64 * 1024,
     }
     assert settings.DEVCENTER_DOCUMENT_MAX_BYTES == 10 * MIB
+    assert settings.DEVCENTER_POLICY_FILE_MAX_BYTES == 256 * 1024
 
 
 @pytest.mark.parametrize(("kind", "method", "path", "headers"), ROUTES)
@@ -103,6 +106,7 @@ def test_a_streamed_decisions_body_with_a_key_is_cut_off_at_16_mib(
         "/partners/new/certification/",
         "/partners/ptn_x/certification/",
         "/partners/ptn_x/certification/apl_x/resubmit/",
+        "/admin/policy/diff/",
     ],
 )
 @pytest.mark.parametrize(

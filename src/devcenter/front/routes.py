@@ -16,12 +16,14 @@ class RouteClass(StrEnum):
 
     DECISIONS = "decisions"  # the decision plane's batch questions
     UPLOAD = "upload"  # certification documents: two files and the form around them
+    POLICY_FILE = "policy_file"  # a policy file for the staff console's diff page
     JSON_API = "json_api"  # every other /api/v1/ route
     DEFAULT = "default"  # pages, forms, the admin, log-in and sign-up
 
 
 _DECISIONS = frozenset({"/api/v1/decisions", "/api/v1/_bench/bare"})
 _API_PREFIX = "/api/v1/"
+_POLICY_FILE = "/admin/policy/diff/"  # the staff console's policy diff page (one TOML file)
 # The routes that take files (multipart): certification documents (API and portal) and
 # registration images.
 _UPLOADS = re.compile(
@@ -52,6 +54,8 @@ def classify(method: str, path: str, limits: Mapping[str, int]) -> Route:
         kind = RouteClass.DECISIONS
     elif method == "POST" and _UPLOADS.match(path):
         return Route(RouteClass.UPLOAD, limits[RouteClass.UPLOAD], credentials_first=True)
+    elif method == "POST" and path == _POLICY_FILE:
+        return Route(RouteClass.POLICY_FILE, limits[RouteClass.POLICY_FILE], credentials_first=True)
     elif path.startswith(_API_PREFIX):
         kind = RouteClass.JSON_API
     else:

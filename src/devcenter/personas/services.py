@@ -3,16 +3,18 @@ against (Meta's test users are made by hand; these are made by one command).
 
 `personas_create(prefix=…)` makes, through the registry's own services, one partner of each
 partner type and a suspended one, each with its accounts, a test account where the policy allows
-one, and a developer API key for its owner. It is idempotent: a second run returns the same
-personas (a key's secret is shown once, when it is issued). `personas_delete(prefix=…)` removes
-them completely; both are audited.
+one, a registration of each registrable service its type may use (made usable: see
+`devcenter.personas.registrations`) and a developer API key for its owner. It is idempotent: a
+second run returns the same personas (a key's or a credential's secret is shown once, when it
+is issued). `personas_delete(prefix=…)` removes them completely, registrations included; both
+are audited.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -40,6 +42,12 @@ from devcenter.partners.services import (
     partner_suspend,
     test_account_create,
 )
+from devcenter.personas.registrations import (
+    PersonaRegistration,
+    persona_registrations,
+    persona_registrations_create,
+)
+from devcenter.registrations.purge import registrations_purge
 
 DOMAIN = "personas.invalid"  # never a deliverable address (RFC 2606)
 PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,30}")
@@ -67,6 +75,7 @@ class Persona:
     accounts: list[dict[str, str]]
     api_key_name: str
     api_key: str | None  # the secret, only when issued by this run
+    registrations: list[PersonaRegistration]
 
     def as_dict(self) -> dict[str, Any]:
         """Return the persona as plain data."""
@@ -104,6 +113,7 @@ def personas_delete(*, prefix: str) -> int:
             apikey_delete(name=_key_name(prefix, name))
             for partner in list(partners_of_user(user=user)):
                 _audit_deleted(partner.public_id, name)
+                registrations_purge(partner=partner, actor=SYSTEM)
                 partner_delete(partner_id=partner.public_id)
             user.delete()
         deleted += 1
@@ -113,8 +123,15 @@ def personas_delete(*, prefix: str) -> int:
 def _persona(prefix: str, name: str, ends_as: str, suspended: bool) -> Persona:
     user = _platform_user(prefix, name)
     partner = partners_of_user(user=user).first()
+    fresh = partner is None
     if partner is None:
-        partner = _make_partner(user, prefix, name, ends_as, suspended)
+        partner = _make_partner(user, prefix, name, ends_as)
+    registrations = _registrations(partner, user, f"{prefix}-{name}")
+    if fresh:
+        if suspended:  # its registrations were made first, and follow it into suspension
+            partner = partner_suspend(partner_id=partner.public_id, actor=ACTOR, reason="persona")
+            registrations = _statuses_now(partner, user, registrations)
+        _audit_created(partner.public_id, name)
     key_name = _key_name(prefix, name)
     raw = None
     if apikey_get(name=key_name) is None:
@@ -132,10 +149,33 @@ def _persona(prefix: str, name: str, ends_as: str, suspended: bool) -> Persona:
         accounts=accounts,
         api_key_name=key_name,
         api_key=raw,
+        registrations=registrations,
     )
 
 
-def _make_partner(user: Any, prefix: str, name: str, ends_as: str, suspended: bool) -> Any:
+def _registrations(partner: Any, user: Any, host: str) -> list[PersonaRegistration]:
+    persona_registrations_create(partner=partner, user=user, host=host)
+    return persona_registrations(partner=partner, user=user, issue=True)
+
+
+def _statuses_now(
+    partner: Any, user: Any, issued: list[PersonaRegistration]
+) -> list[PersonaRegistration]:
+    """Return the registrations as they are now, keeping the secrets this run issued."""
+    now = {r.registration: r for r in issued}
+    return [
+        replace(
+            r,
+            client_secret=now[r.registration].client_secret,
+            issued_now=now[r.registration].issued_now,
+        )
+        if r.registration in now
+        else r
+        for r in persona_registrations(partner=partner, user=user, issue=False)
+    ]
+
+
+def _make_partner(user: Any, prefix: str, name: str, ends_as: str) -> Any:
     title = f"{prefix} {name} (persona)"
     if ends_as in (PartnerType.INDIVIDUAL, PartnerType.INDIVIDUAL_CARD):
         partner = partner_register_individual(acting_user=user, registration_name=title)
@@ -152,9 +192,6 @@ def _make_partner(user: Any, prefix: str, name: str, ends_as: str, suspended: bo
         test_account_create(
             partner_id=partner.public_id, display_name=f"{title} test", acting_user=user
         )
-    if suspended:
-        partner = partner_suspend(partner_id=partner.public_id, actor=ACTOR, reason="persona")
-    _audit_created(partner.public_id, name)
     return partner
 
 

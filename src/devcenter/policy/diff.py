@@ -121,3 +121,38 @@ def _allowed(policy: Policy, question: str, group: Group, code: str) -> bool:
     if partner_type is None:
         return False
     return policy.decide_partner_account(partner_type, status, code).allowed
+
+
+# (partner_type, partner status, service, whether the registration is suspended now)
+RegistrationGroup = tuple[str | None, str, str, bool]
+
+
+@dataclass
+class RegistrationImpact:
+    """For one service: the registration groups NEW would suspend and those it would restore.
+
+    A registration follows its partner (registrations.follow): it is suspended when the
+    partner loses the service and restored when the service comes back. Only a change of the
+    answer between the two policies moves it; a suspended partner is denied both times.
+    """
+
+    service: str
+    suspended: list[RegistrationGroup] = field(default_factory=list)
+    restored: list[RegistrationGroup] = field(default_factory=list)
+
+
+def registration_impacts(
+    old: Policy, new: Policy, groups: Mapping[RegistrationGroup, int]
+) -> list[RegistrationImpact]:
+    """Return, per service, the registration groups that `new` would suspend or restore."""
+    found: dict[str, RegistrationImpact] = {}
+    for group in groups:
+        partner_type, status, service, suspended = group
+        was = _allowed(old, "service", (partner_type, status), service)
+        now = _allowed(new, "service", (partner_type, status), service)
+        if was == now or suspended != now:
+            continue  # the answer is the same, or the registration already matches it
+        impact = found.setdefault(service, RegistrationImpact(service))
+        (impact.restored if now else impact.suspended).append(group)
+    order = {code: i for i, code in enumerate([*old.services, *new.services])}
+    return sorted(found.values(), key=lambda impact: order.get(impact.service, len(order)))

@@ -186,7 +186,11 @@ DEVCENTER_BODY_LIMITS = {
     "decisions": 16 * _MIB,  # POST /api/v1/decisions (up to 10,000 questions)
     "upload": 2 * DEVCENTER_DOCUMENT_MAX_BYTES + 1 * _MIB,  # two documents and the form
     "default": 2_621_440,  # pages, log-in, the admin: Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    "policy_file": 0,  # set below: a policy file uploaded to the staff console's diff page
 }
+# The staff console's policy diff page takes one policy file (the shipped one is ~50 KB).
+DEVCENTER_POLICY_FILE_MAX_BYTES = 256 * 1024
+DEVCENTER_BODY_LIMITS["policy_file"] = DEVCENTER_POLICY_FILE_MAX_BYTES + 64 * 1024  # + the form
 
 # ---------------------------------------------------------------- service registrations
 # A rotated secret keeps working this long; deleting a registration revokes at once.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from argparse import ArgumentParser
+from contextlib import redirect_stdout
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +18,9 @@ from devcenter.personas.services import personas_create, personas_delete
 class Command(BaseCommand):
     help = (
         "Create (idempotently) or delete the test personas of a prefix: one partner of each "
-        "type and a suspended one, with accounts, test accounts and a developer API key each. "
+        "type and a suspended one, with accounts, test accounts, a registration of each service "
+        "its type may use (contact e-mail confirmed, credentials issued) and a developer API "
+        "key each. "
         "Refused with production settings unless --allow-production."
     )
 
@@ -38,7 +42,10 @@ class Command(BaseCommand):
             if options["action"] == "delete":
                 self.stdout.write(f"deleted {personas_delete(prefix=options['prefix'])} personas")
                 return
-            personas = personas_create(prefix=options["prefix"])
+            # E-mails the services send (a contact e-mail's link) go to the console backend's
+            # stdout in development: keep the command's own output clean for --json.
+            with redirect_stdout(sys.stderr):
+                personas = personas_create(prefix=options["prefix"])
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.en}", returncode=1) from error
         if options["json"]:
@@ -50,3 +57,11 @@ class Command(BaseCommand):
                 f"{p.name}: {p.partner} {p.partner_type or '-'} {p.status} {p.email} "
                 f"key {p.api_key_name}: {key}"
             )
+            for r in p.registrations:
+                secret = r.client_secret or (
+                    "(no secret)" if r.issued_now else "(issued before; shown once)"
+                )
+                secret = secret if r.client_id else ""
+                self.stdout.write(
+                    f"  {r.registration} {r.service} {r.status} {r.client_id or '-'} {secret}"
+                )

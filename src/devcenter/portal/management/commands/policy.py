@@ -11,12 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from devcenter.partners.selectors import partner_groups, partner_ids_in_group
 from devcenter.policy import PolicyFileError, default_policy, load_policy, load_policy_file
 from devcenter.policy.checks import check_policy
-from devcenter.policy.diff import PolicyDiff, diff_policies
 from devcenter.portal.selectors import account_matrix, service_matrix
 from devcenter.portal.terminal import NO_MARK, YES_MARK, render_matrix
+from devcenter.registrations.what_if import policy_what_if
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -26,7 +25,9 @@ class Command(BaseCommand):
         "Show the partner-program policy. `policy show` prints the service and account tables "
         f"({YES_MARK} yes, {NO_MARK} no) and the policy version; --json prints the whole policy "
         "as JSON. `policy check [FILE]` asks every request of the file's finite space and "
-        "evaluates its invariants and tests: exit 1 on any failure, with the counterexample."
+        "evaluates its invariants and tests: exit 1 on any failure, with the counterexample. "
+        "`policy diff NEW` prints what changes, who gains or loses what and which registrations "
+        "would be suspended or restored (exit 0: nothing changes, 3: something does)."
     )
     requires_system_checks: list[str] = []  # reads the policy file only
 
@@ -110,48 +111,13 @@ class Command(BaseCommand):
             new = load_policy_file(options["file"])
         except (OSError, PolicyFileError) as error:
             raise CommandError(str(error), returncode=1) from error
-        diff = diff_policies(default_policy(), new, partner_groups())
-        shown = diff_as_dict(diff)
+        shown = policy_what_if(new)
         if options["json"]:
             self.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(diff_lines(shown)))
-        if diff.changed:
+        if shown["changed"]:
             raise SystemExit(3)
-
-
-DIFF_IDS = 20  # partner ids listed per gain or loss
-
-
-def diff_as_dict(diff: PolicyDiff) -> dict[str, Any]:
-    """Return the diff with the registry joined: counts and the first partner ids."""
-    groups = partner_groups()
-
-    def side(group_list: list[tuple[str | None, str]]) -> dict[str, Any]:
-        ids: list[str] = []
-        for partner_type, status in group_list:
-            if len(ids) < DIFF_IDS:
-                ids += partner_ids_in_group(
-                    partner_type=partner_type, status=status, limit=DIFF_IDS - len(ids)
-                )
-        return {"partners": sum(groups[g] for g in group_list), "first_ids": ids}
-
-    return {
-        "old_version": diff.old_version,
-        "new_version": diff.new_version,
-        "changed": diff.changed,
-        "requests": {
-            kind: [c.as_dict() for c in changes] for kind, changes in diff.changes.items()
-        },
-        "partners": [
-            {
-                impact.question: impact.code,
-                "gain": side(impact.gains),
-                "lose": side(impact.losses),
-            }
-            for impact in diff.impacts
-        ],
-    }
 
 
 def diff_lines(shown: dict[str, Any]) -> list[str]:
@@ -172,6 +138,14 @@ def diff_lines(shown: dict[str, Any]) -> list[str]:
             if side["partners"]:
                 ids = ", ".join(side["first_ids"])
                 lines.append(f"{code}: {side['partners']} partners {verb} it ({ids})")
+    for row in shown["registrations"]:
+        for key, words in (("suspend", "would be suspended"), ("restore", "would be restored")):
+            side = row[key]
+            if side["registrations"]:
+                ids = ", ".join(side["first_ids"])
+                lines.append(
+                    f"{row['service']}: {side['registrations']} registrations {words} ({ids})"
+                )
     if not shown["changed"]:
         lines.append("nothing changes")
     return lines
