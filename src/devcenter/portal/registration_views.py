@@ -31,7 +31,6 @@ from devcenter.policy import default_policy
 from devcenter.portal.dashboard import PartnerPage, partner_page
 from devcenter.portal.form_state import keep_refused, refused_forms, restore
 from devcenter.portal.forms import ConfirmForm, add_domain_error
-from devcenter.portal.responses import redirect
 from devcenter.portal.registration_forms import (
     ImageForm,
     OperatorForm,
@@ -48,6 +47,7 @@ from devcenter.portal.registration_pages import (
     service_label,
     service_rows,
 )
+from devcenter.portal.responses import redirect
 from devcenter.registrations import operators, payments, services
 from devcenter.registrations.errors import RegistrationErrorCode
 from devcenter.users import acting_user

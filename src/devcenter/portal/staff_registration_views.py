@@ -28,7 +28,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from devcenter.errors import DomainError, NotFoundError
 from devcenter.portal.form_state import keep_refused, refused_forms, restore
 from devcenter.portal.forms import ConfirmForm, add_domain_error
-from devcenter.portal.responses import redirect
 from devcenter.portal.registration_forms import ReasonsForm
 from devcenter.portal.registration_pages import (
     listing_queue_statuses,
@@ -37,6 +36,7 @@ from devcenter.portal.registration_pages import (
     service_label,
     status_label,
 )
+from devcenter.portal.responses import redirect
 from devcenter.registrations import clock, payments, services
 from devcenter.registrations.choices import PaymentStatus, RegistrationStatus
 from devcenter.registrations.selectors import listing_queue as listing_entries
