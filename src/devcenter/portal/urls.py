@@ -16,6 +16,8 @@ from devcenter.portal import (
     partner_actions,
     partner_registration,
     partner_screens,
+    registration_views,
+    staff_registration_views,
     staff_review,
     views,
 )
@@ -50,7 +52,72 @@ urlpatterns = [
         name="application_form_blank",
     ),
     path(PARTNER, partner_screens.partner, name="partner"),
-    path(f"{PARTNER}services/", screen_view("services"), name="partner_services"),
+    path(f"{PARTNER}services/", registration_views.partner_services, name="partner_services"),
+    path(
+        f"{PARTNER}services/<str:service>/new/",
+        registration_views.registration_new,
+        name="registration_new",
+    ),
+    path(
+        "registrations/<str:registration_id>/",
+        registration_views.registration,
+        name="registration",
+    ),
+    *(
+        path(
+            f"registrations/<str:registration_id>/{segment}/",
+            registration_views.registration_action,
+            {"action": action},
+            name=f"registration_{action}",
+        )
+        for segment, action in (
+            ("images", "image_add"),
+            ("credentials", "credentials_issue"),
+            ("credentials/rotate", "credentials_rotate"),
+            ("listing-request", "listing_request"),
+            ("operators", "operator_grant"),
+            ("operators/<int:user_id>/revoke", "operator_revoke"),
+            ("payment", "payment_enrol"),
+            ("payout", "payout_set"),
+            ("delete", "delete"),
+        )
+    ),
+    path(
+        "registration-links/operator/<str:token>/",
+        registration_views.operator_link,
+        name="registration_operator_link",
+    ),
+    path(
+        "registration-links/contact-email/<str:token>/",
+        registration_views.contact_email_link,
+        name="registration_contact_email_link",
+    ),
+    path(
+        "staff/registrations/",
+        staff_registration_views.listing_queue,
+        name="staff_listing_queue",
+    ),
+    path(
+        "staff/registrations/<str:registration_id>/",
+        staff_registration_views.listing_review,
+        name="staff_listing_review",
+    ),
+    path(
+        "staff/registrations/<str:registration_id>/<str:decision>/",
+        staff_registration_views.listing_decide,
+        name="staff_listing_decide",
+    ),
+    path("staff/payments/", staff_registration_views.payment_queue, name="staff_payment_queue"),
+    path(
+        "staff/payments/<str:payment_id>/",
+        staff_registration_views.payment_review,
+        name="staff_payment_review",
+    ),
+    path(
+        "staff/payments/<str:payment_id>/<str:decision>/",
+        staff_registration_views.payment_decide,
+        name="staff_payment_decide",
+    ),
     path(
         f"{PARTNER}accounts/", screen_view("accounts", "test_account_add"), name="partner_accounts"
     ),

@@ -7,6 +7,13 @@ from django.core.mail import send_mail
 
 OPERATOR_CONFIRM_PATH = "/api/v1/registration-operators/confirm"
 CONTACT_CONFIRM_PATH = "/api/v1/registration-contact-email/confirm"
+# The portal's pages for the same links (a person clicks; a program posts the token).
+OPERATOR_PAGE = "/registration-links/operator/{token}/"
+CONTACT_PAGE = "/registration-links/contact-email/{token}/"
+
+
+def _page(path: str, token: str) -> str:
+    return f"{settings.DEVCENTER_BASE_URL}{path.format(token=token)}"
 
 
 def _send(to: str, subject: tuple[str, str], body: tuple[str, str]) -> None:
@@ -24,10 +31,12 @@ def notify_operator_invited(*, email: str, name: str, token: str, hours: int) ->
         email,
         ("サービスの運営者に追加されました", "You were made an operator of a service"),
         (
-            f"「{name}」の運営者として追加されました。{hours}時間以内に次のトークンを "
-            f"POST {OPERATOR_CONFIRM_PATH} に送って確認してください。\ntoken: {token}",
-            f"You were made an operator of {name}. Confirm within {hours} hours by sending "
-            f"this token to POST {OPERATOR_CONFIRM_PATH}.\ntoken: {token}",
+            f"「{name}」の運営者として追加されました。{hours}時間以内に次のリンクを開いて確認して"
+            f"ください。\n{_page(OPERATOR_PAGE, token)}\n（API: トークンを POST "
+            f"{OPERATOR_CONFIRM_PATH} に送ることもできます）\ntoken: {token}",
+            f"You were made an operator of {name}. Confirm within {hours} hours by opening "
+            f"this link:\n{_page(OPERATOR_PAGE, token)}\n(API: or send the token to POST "
+            f"{OPERATOR_CONFIRM_PATH}.)\ntoken: {token}",
         ),
     )
 
@@ -38,10 +47,12 @@ def notify_contact_email(*, email: str, name: str, token: str, hours: int) -> No
         email,
         ("連絡先メールアドレスの確認", "Confirm the contact e-mail address"),
         (
-            f"「{name}」の連絡先として登録されました。{hours}時間以内に次のトークンを "
-            f"POST {CONTACT_CONFIRM_PATH} に送って確認してください。\ntoken: {token}",
+            f"「{name}」の連絡先として登録されました。{hours}時間以内に次のリンクを開いて確認して"
+            f"ください。\n{_page(CONTACT_PAGE, token)}\n（API: トークンを POST "
+            f"{CONTACT_CONFIRM_PATH} に送ることもできます）\ntoken: {token}",
             f"This address was given as the contact of {name}. Confirm within {hours} hours "
-            f"by sending this token to POST {CONTACT_CONFIRM_PATH}.\ntoken: {token}",
+            f"by opening this link:\n{_page(CONTACT_PAGE, token)}\n(API: or send the token to "
+            f"POST {CONTACT_CONFIRM_PATH}.)\ntoken: {token}",
         ),
     )
 

@@ -8,7 +8,7 @@ rights on that one registration. Nobody else learns that it exists (404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -37,6 +37,11 @@ from devcenter.registrations.models import (
     Registration,
 )
 from devcenter.users import ActingUser
+
+# Policy fields kept in their own columns (queried or constrained); the rest go to `fields`.
+REGISTRATION_COLUMNS = frozenset(
+    {"description", "contact_email", "support_community_id", "redirect_uris"}
+)
 
 if TYPE_CHECKING:
     from devcenter.partners.models import Partner
@@ -117,6 +122,16 @@ def registrations_of_partner(*, partner: Partner) -> QuerySet[Registration]:
     return _live().filter(partner=partner).order_by("created_at", "pk")
 
 
+def registrations_operated_by(*, user: ActingUser) -> QuerySet[Registration]:
+    """Return the registrations `user` is an active operator of, oldest first."""
+    return (
+        _live()
+        .filter(operators__user=user, operators__status=OperatorStatus.ACTIVE)
+        .order_by("created_at", "pk")
+        .distinct()
+    )
+
+
 def registrations_list(*, partner_id: str | None = None) -> QuerySet[Registration]:
     """Return every registration (of one partner when `partner_id`), oldest first (CLI, staff)."""
     found = _live().order_by("created_at", "pk")
@@ -186,7 +201,16 @@ def listing_queue(*, status: str | None = None) -> list[QueueEntry]:
     wanted = status or RegistrationStatus.LISTING_REQUESTED
     now = clock.now()
     found = _live().filter(status=wanted).order_by("listing_requested_at", "created_at", "pk")
-    return [QueueEntry(r, now - (r.listing_requested_at or r.created_at)) for r in found]
+    return [QueueEntry(r, _waited(r, now)) for r in found]
+
+
+def _waited(registration: Registration, now: datetime) -> timedelta:
+    """Return how long the request waited: until now while open, frozen at the decision."""
+    start = registration.listing_requested_at or registration.created_at
+    decided = registration.decided_at
+    if registration.status == RegistrationStatus.LISTING_REQUESTED or decided is None:
+        return now - start
+    return max(decided - start, timedelta())
 
 
 def payment_queue(*, status: str | None = None) -> QuerySet[PaymentEnrolment]:
@@ -208,6 +232,38 @@ def payment_get(*, public_id: str) -> PaymentEnrolment:
     if found is None:
         raise registration_error(NotFoundError, RegistrationErrorCode.PAYMENT_NOT_FOUND)
     return found
+
+
+def listing_missing(*, registration: Registration) -> list[str]:
+    """Return what a listing request of the registration still misses, in the policy's order:
+    field codes, image kinds and `min_users` (the platform-reported user count)."""
+    from django.conf import settings
+
+    from devcenter.policy.registrable import MIN_USERS
+
+    rules = default_policy().registrations
+    images = set(registration.images.values_list("kind", flat=True))
+    missing = []
+    for need in rules.of(registration.service).listing_requires:
+        if need == MIN_USERS:
+            present = registration.user_count >= settings.DEVCENTER_LISTING_MIN_USERS
+        elif need in rules.image_kinds:
+            present = need in images
+        else:
+            present = bool(listing_field_value(registration, need))
+        if not present:
+            missing.append(need)
+    return missing
+
+
+def listing_field_value(registration: Registration, code: str) -> Any:
+    """Return the value of a policy field of the registration (column, page, or `fields`)."""
+    rules = default_policy().registrations
+    if code in REGISTRATION_COLUMNS:
+        return getattr(registration, code)
+    if rules.fields[code].type == "registration":
+        return registration.parent_id
+    return (registration.fields or {}).get(code)
 
 
 # ---------------------------------------------------------------- entitlements

@@ -45,7 +45,12 @@ from devcenter.registrations.fields import clean_fields
 from devcenter.registrations.images import CheckedImage, check_image
 from devcenter.registrations.models import Credential, Registration, RegistrationImage
 from devcenter.registrations.notifications import notify_contact_email, notify_listing_decided
-from devcenter.registrations.selectors import registration_access
+from devcenter.registrations.selectors import (
+    REGISTRATION_COLUMNS,
+    listing_field_value,
+    listing_missing,
+    registration_access,
+)
 from devcenter.reviews.services import require_reviewer
 from devcenter.users import ActingUser
 
@@ -57,9 +62,8 @@ REVIEW = "registration.review"
 NAME_MAX = 100
 REASON_MAX = 2000
 SCREENSHOT = "screenshot"  # the one image kind a registration holds several of
-# Policy fields kept in their own columns (queried or constrained); the rest go to `fields`.
 _COMMUNITY_LOCK = 0x5245_4743  # "REGC": the advisory-lock class of support communities
-COLUMNS = frozenset({"description", "contact_email", "support_community_id", "redirect_uris"})
+COLUMNS = REGISTRATION_COLUMNS
 
 
 def _rules() -> Any:
@@ -181,9 +185,9 @@ def _check_field_rules(
     rules = _rules()
     for code in entry.fields:
         field = rules.fields[code]
-        value = _field_value(registration, code) or []
+        value = listing_field_value(registration, code) or []
         if field.subset_of and (code in cleaned or field.subset_of in cleaned):
-            allowed = _field_value(registration, field.subset_of) or []
+            allowed = listing_field_value(registration, field.subset_of) or []
             if any(choice not in allowed for choice in value):
                 raise invalid(Code.FIELD_NOT_A_SUBSET, code)
         if (
@@ -515,29 +519,14 @@ def _move(registration: Registration, to_status: str) -> str:
 
 def _listing_needs(registration: Registration) -> None:
     """Refuse a listing request that misses one of the policy's needs (`listing_incomplete`,
-    naming it) or whose name breaks the name rule (`name_reserved`)."""
-    rules = _rules()
-    if not rules.name_allowed(registration.name):
+    naming the first) or whose name breaks the name rule (`name_reserved`)."""
+    if not _rules().name_allowed(registration.name):
         raise invalid(Code.NAME_RESERVED, "name")
-    entry = rules.of(registration.service)
-    images = set(registration.images.values_list("kind", flat=True))
-    for need in entry.listing_requires:
-        if need == MIN_USERS:
-            if registration.user_count < settings.DEVCENTER_LISTING_MIN_USERS:
-                raise conflict(Code.LISTING_INCOMPLETE, "user_count")
-        elif need in rules.image_kinds:
-            if need not in images:
-                raise conflict(Code.LISTING_INCOMPLETE, need)
-        elif not _field_value(registration, need):
-            raise conflict(Code.LISTING_INCOMPLETE, need)
-
-
-def _field_value(registration: Registration, code: str) -> Any:
-    if code in COLUMNS:
-        return getattr(registration, code)
-    if _rules().fields[code].type == "registration":
-        return registration.parent_id
-    return (registration.fields or {}).get(code)
+    missing = listing_missing(registration=registration)
+    if missing:
+        raise conflict(
+            Code.LISTING_INCOMPLETE, "user_count" if missing[0] == MIN_USERS else missing[0]
+        )
 
 
 @transaction.atomic
