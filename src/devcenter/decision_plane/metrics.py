@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from devcenter.decision_plane.schema import (
     AccountQuestion,
     ActionQuestion,
+    RegistrationQuestion,
     ServiceQuestion,
     TransitionQuestion,
 )
@@ -33,6 +34,7 @@ KIND_OF: dict[type, str] = {
     AccountQuestion: "account",
     TransitionQuestion: "transition",
     ActionQuestion: "action",
+    RegistrationQuestion: "registration",
 }
 
 
