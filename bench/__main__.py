@@ -1,4 +1,4 @@
-"""`python -m bench [--quick]`: run benchmarks (a), (b) and (c) and print the summary table."""
+"""`python -m bench [--quick]`: run the benchmarks (a)-(d), (r) and (w); print the summary table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, registry, single, writes
+from bench import batch, inprocess, registration_decisions, registry, single, writes
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -39,8 +39,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        default="abcdw",
-        help="which benchmarks to run (letters of abcdw; d: registry, w: writes), or oauth",
+        default="abcdrw",
+        help=(
+            "which benchmarks to run (letters of abcdrw; d: registry, r: registration"
+            " decisions, w: writes), or oauth"
+        ),
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -85,6 +88,10 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "d" in options.only:
         print(describe_idle("(d)", idle_seconds))
         checks += registry.run(options.quick)
+        print()
+    if "r" in options.only:
+        print(describe_idle("(r)", idle_seconds))
+        checks += registration_decisions.run(options.quick)
         print()
     if "w" in options.only:
         print(describe_idle("(w)", idle_seconds))
