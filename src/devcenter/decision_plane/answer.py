@@ -405,8 +405,22 @@ def answer(
     """Return `{"decisions":[…]}` for the questions, in order, as JSON bytes.
 
     Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
-    one) and their decisions carry `"snapshot": N`. A question's index is `len(parts)` when it
-    fails.
+    one) and their decisions carry `"snapshot": N`.
+    """
+    return joined(answer_parts(policy, questions, snapshot))
+
+
+def joined(parts: list[bytes]) -> bytes:
+    """Return the answer body of the decisions' JSON `parts`."""
+    return b'{"decisions":[' + b",".join(parts) + b"]}"
+
+
+def answer_parts(
+    policy: Policy, questions: Sequence[Question], snapshot: Snapshot | None = None
+) -> list[bytes]:
+    """Return the JSON of each question's decision, in order (see `answer`).
+
+    A question's index is `len(parts)` when it fails.
     """
     live = None if snapshot is None else live_view(policy, snapshot)
     parts: list[bytes] = []
@@ -424,7 +438,7 @@ def answer(
         raise QuestionError(len(parts), exc.field, exc.problem) from None
     except _MismatchError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem, "invalid_request") from None
-    return b'{"decisions":[' + b",".join(parts) + b"]}"
+    return parts
 
 
 _partner_of = attrgetter("partner")
