@@ -212,8 +212,6 @@ class DecisionLog:
             taken += len(entry.indexes)
         if not taken:
             return 0
-        with self._lock:
-            self._pending -= taken
         try:
             if self.sink is not None:
                 self.sink.write(b"".join(lines))
@@ -221,6 +219,9 @@ class DecisionLog:
             with self._lock:
                 self._drop(SINK_ERROR, taken)
             raise
+        finally:
+            with self._lock:  # in memory until written: they count against `capacity`
+                self._pending -= taken
         self.written += taken
         return taken
 
@@ -323,7 +324,12 @@ def _ids(**given: str | None) -> dict[str, str | None]:
 
 class RotatingFile:
     """Append JSON lines to `path`; past `max_bytes`, move it to `path.1` (`.1` to `.2`, …,
-    keeping `backups` old files) and start a new one."""
+    keeping `backups` old files) and start a new one.
+
+    Every worker of a server appends to the same file: each flush is one `write` to a file
+    opened with O_APPEND (whole lines, never interleaved), and a worker that finds the file
+    moved away (another worker rotated it) opens the new one before writing.
+    """
 
     def __init__(
         self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backups: int = DEFAULT_BACKUPS
@@ -331,15 +337,18 @@ class RotatingFile:
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.backups = backups
-        self._file: Any = None
+        self._fd: int | None = None
+        self._inode: int | None = None
 
     def write(self, lines: bytes) -> None:
-        if self._file is None:
+        if self._fd is not None and _inode(self.path) != self._inode:
+            self.close()  # rotated by another worker
+        if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("ab")
-        self._file.write(lines)
-        self._file.flush()
-        if self._file.tell() >= self.max_bytes:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            self._inode = os.fstat(self._fd).st_ino
+        os.write(self._fd, lines)
+        if os.fstat(self._fd).st_size >= self.max_bytes:
             self._rotate()
 
     def _rotate(self) -> None:
@@ -354,9 +363,10 @@ class RotatingFile:
             self.path.unlink()
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            self._inode = None
 
 
 def rotated_path(path: Path, number: int) -> Path:
