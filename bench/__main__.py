@@ -1,4 +1,4 @@
-"""`python -m bench [--quick]`: run the benchmarks (a)-(d), (r) and (w); print the summary table."""
+"""`python -m bench [--quick]`: run the benchmarks (a)-(d), (l), (r) and (w); print a summary."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, registration_decisions, registry, single, writes
+from bench import batch, decision_log, inprocess, registration_decisions, registry, single, writes
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -39,10 +39,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        default="abcdrw",
+        default="abcdlrw",
         help=(
-            "which benchmarks to run (letters of abcdrw; d: registry, r: registration"
-            " decisions, w: writes), or oauth"
+            "which benchmarks to run (letters of abcdlrw; d: registry, l: decision log,"
+            " r: registration decisions, w: writes), or oauth"
         ),
     )
     parser.add_argument(
@@ -88,6 +88,10 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "d" in options.only:
         print(describe_idle("(d)", idle_seconds))
         checks += registry.run(options.quick)
+        print()
+    if "l" in options.only:
+        print(describe_idle("(l)", idle_seconds))
+        checks += decision_log.run(policy, options.workers, options.quick, options.client)
         print()
     if "r" in options.only:
         print(describe_idle("(r)", idle_seconds))

@@ -135,11 +135,14 @@ def tail(log: Path, lines: int = 30) -> str:
 
 
 @contextmanager
-def running_server(workers: int) -> Iterator[RunningServer]:
-    """Migrate a fresh embedded database, create a key, serve it; always stop the server."""
+def running_server(
+    workers: int, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
+    """Migrate a fresh embedded database, create a key, serve it (with `extra_env` added to its
+    environment); always stop the server."""
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-") as directory:
         var_dir = Path(directory)
-        env = server_environment(var_dir)
+        env = server_environment(var_dir) | (extra_env or {})
         devcenter("migrate", "--noinput", env=env)
         api_key = create_api_key(env)
         port = free_port()

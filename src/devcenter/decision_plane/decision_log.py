@@ -41,12 +41,15 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
 
+from devcenter.decision_plane.answer import joined
 from devcenter.decision_plane.schema import (
+    MAX_REQUESTS,
     AccountQuestion,
     ActionQuestion,
     Question,
@@ -66,6 +69,11 @@ BUFFER_FULL = "buffer_full"
 SINK_ERROR = "sink_error"
 _ID_SHAPE = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
 _CACHE_LIMIT = 100_000  # rendered requests and decision summaries kept for reuse
+_NUMBERS = [b"%d" % n for n in range(MAX_REQUESTS)]  # a decision's index in its call
+# The end of a spliced decision_id: followed by the next decision, or the last one.
+_CLOSERS = [b'%d"},' % n for n in range(MAX_REQUESTS)]
+_LAST_CLOSERS = [b'%d"}' % n for n in range(MAX_REQUESTS)]
+_encode_lines = msgspec.json.Encoder().encode_lines
 
 
 class Sink(Protocol):
@@ -124,28 +132,36 @@ class DecisionLog:
 
     # -- the hot path (event loop) ---------------------------------------------------------
 
-    def sample(self, questions: Sequence[Question], parts: list[bytes]) -> None:
-        """Pick the decisions of one answered call to log; give them their `decision_id`.
-
-        `parts` are the decisions' JSON, in order; the sampled ones are replaced in place.
-        """
-        count = len(parts)
-        indexes = self._pick(count)
-        if not indexes:
-            return
+    def sample(self, questions: Sequence[Question], parts: list[bytes]) -> bytes:
+        """Pick the decisions of one answered call to log; return the answer body, the sampled
+        decisions with their `decision_id`. `parts` are the decisions' JSON, in order."""
+        indexes = self._pick(len(parts))
         taken = len(indexes)
+        if not taken:
+            return joined(parts)
         with self._lock:
             if self._pending + taken > self.capacity:
                 self._drop(BUFFER_FULL, taken)
-                return
+                return joined(parts)
             self._pending += taken
         call_id = b"%s%x" % (self._prefix, next(self._calls))
-        answers = [parts[i] for i in indexes]
-        for i, original in zip(indexes, answers, strict=True):
-            parts[i] = b'%b,"decision_id":"%b-%d"}' % (original[:-1], call_id, i)
+        id_head = b',"decision_id":"' + call_id + b"-"
+        if type(indexes) is range:  # every decision: one join, no bytes object per decision
+            answers = parts
+            closers = _CLOSERS[:taken]
+            closers[-1] = _LAST_CLOSERS[taken - 1]
+            pieces = chain.from_iterable(zip(_opened(answers), repeat(id_head), closers))
+            body = b'{"decisions":[' + b"".join(pieces) + b"]}"
+        else:
+            answers = [parts[i] for i in indexes]
+            parts = parts[:]
+            for i, head in zip(indexes, _opened(answers), strict=True):
+                parts[i] = head + id_head + _LAST_CLOSERS[i]
+            body = joined(parts)
         self._buffer.append(_Entry(time.time(), call_id, indexes, questions, answers))
         if self._thread is None:
             self.start()
+        return body
 
     def _pick(self, count: int) -> Sequence[int]:
         """Return the indexes sampled among `count` decisions (gaps carry over between calls)."""
@@ -208,7 +224,7 @@ class DecisionLog:
         taken = 0
         while self._buffer:
             entry = self._buffer.popleft()
-            lines.extend(self._lines(entry))
+            lines.append(self._lines(entry))
             taken += len(entry.indexes)
         if not taken:
             return 0
@@ -225,42 +241,60 @@ class DecisionLog:
         self.written += taken
         return taken
 
-    def _lines(self, entry: _Entry) -> Iterator[bytes]:
-        stamp = _timestamp(entry.time)
-        questions, call_id = entry.questions, entry.call_id
-        for index, answer in zip(entry.indexes, entry.answers, strict=True):
-            yield b'{"decision_id":"%b-%d","time":"%b","request":%b,%b}\n' % (
-                call_id,
-                index,
-                stamp,
-                self._request(questions[index]),
-                self._summary(answer),
-            )
+    def _lines(self, entry: _Entry) -> bytes:
+        """Return the entry's JSON lines (C-level loops: at 100% a call's every decision)."""
+        head = b'{"decision_id":"' + entry.call_id + b"-"
+        middle = b'","time":"' + _timestamp(entry.time) + b'","request":'
+        indexes, questions = entry.indexes, entry.questions
+        if type(indexes) is range:
+            asked, numbers = questions, _NUMBERS[: len(indexes)]
+        else:
+            asked, numbers = [questions[i] for i in indexes], [_NUMBERS[i] for i in indexes]
+        keys = _encode_lines(asked).split(b"\n")  # the questions' JSON, one C call
+        keys.pop()  # after the last newline
+        requests: list[Any] = list(map(self._requests.get, keys))
+        summaries: list[Any] = list(map(self._summaries.get, entry.answers))
+        if None in requests:
+            for at in [at for at, found in enumerate(requests) if found is None]:
+                requests[at] = self._request(keys[at], asked[at])
+        if None in summaries:
+            for at in [at for at, found in enumerate(summaries) if found is None]:
+                summaries[at] = self._summary(entry.answers[at])
+        pieces = zip(repeat(head), numbers, repeat(middle), requests, summaries)
+        return b"".join(chain.from_iterable(pieces))
 
-    def _request(self, question: Question) -> bytes:
-        """Return the JSON of the question as logged (ids and codes kept, free text dropped)."""
-        try:
-            rendered = self._requests.get(question)
-        except TypeError:  # a question holding a dict (facts, attributes) is not hashable
-            return msgspec.json.encode(logged_request(question))
-        if rendered is None:
-            if len(self._requests) >= _CACHE_LIMIT:
-                self._requests.clear()
-            rendered = self._requests[question] = msgspec.json.encode(logged_request(question))
+    def _request(self, key: Any, question: Question) -> bytes:
+        """Render the question as logged (ids and codes kept, free text dropped) and keep it."""
+        if len(self._requests) >= _CACHE_LIMIT:
+            self._requests.clear()
+        rendered = self._requests[key] = msgspec.json.encode(logged_request(question))
         return rendered
 
     def _summary(self, answer: bytes) -> bytes:
-        """Return `"allowed":…,"code":…,"policy_version":…[,"snapshot":N]` of a decision."""
-        summary = self._summaries.get(answer)
-        if summary is None:
-            decision = json.loads(answer)
-            fields = {k: decision[k] for k in ("allowed", "code", "policy_version")}
-            if "snapshot" in decision:
-                fields["snapshot"] = decision["snapshot"]
-            if len(self._summaries) >= _CACHE_LIMIT:
-                self._summaries.clear()
-            summary = self._summaries[answer] = msgspec.json.encode(fields)[1:-1]
+        """Return `,"allowed":…,"code":…,"policy_version":…[,"snapshot":N]}\n` of a decision
+        (the end of its line) and keep it."""
+        decision = json.loads(answer)
+        fields = {k: decision[k] for k in ("allowed", "code", "policy_version")}
+        if "snapshot" in decision:
+            fields["snapshot"] = decision["snapshot"]
+        if len(self._summaries) >= _CACHE_LIMIT:
+            self._summaries.clear()
+        summary = self._summaries[answer] = b"," + msgspec.json.encode(fields)[1:] + b"\n"
         return summary
+
+
+_opened_cache: dict[bytes, bytes] = {}
+
+
+def _opened(answers: list[bytes]) -> list[bytes]:
+    """Return each decision's JSON without its closing brace (kept: most answers repeat)."""
+    cache = _opened_cache
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    opened: list[Any] = list(map(cache.get, answers))
+    for at in [at for at, found in enumerate(opened) if found is None]:
+        opened[at] = cache[answers[at]] = answers[at][:-1]
+    return opened
 
 
 def _timestamp(seconds: float) -> bytes:
