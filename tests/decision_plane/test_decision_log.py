@@ -231,7 +231,11 @@ def test_decisions_tail_prints_the_last_lines(tmp_path):
 def test_decisions_tail_without_a_log_says_so(tmp_path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="No decision log"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError, match="No decision log"):
+        call_command("decisions", "tail", "--path", str(tmp_path / "none.jsonl"))
+    with translation.override("ja"), pytest.raises(CommandError, match="判定ログがありません"):
         call_command("decisions", "tail", "--path", str(tmp_path / "none.jsonl"))
 
 
