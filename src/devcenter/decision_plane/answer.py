@@ -427,11 +427,11 @@ def answer_parts(
     append = parts.append
     try:
         for question in questions:
-            if question.partner is not None:
-                _answer_by_partner(policy, questions, live, parts)
-                break
-            if type(question) is RegistrationQuestion and live is not None:
-                _answer_by_registration(policy, questions, live, parts)
+            if question.partner is not None:  # a partner id, or a registration question
+                if type(question) is RegistrationQuestion and live is not None:
+                    _answer_by_registration(policy, questions, live, parts)
+                else:
+                    _answer_by_partner(policy, questions, live, parts)
                 break
             append(_answer_one(policy, question, live, None))
     except PolicyInputError as exc:
