@@ -34,14 +34,14 @@ def card_partner():
     """An individual with a verified card, and its user."""
     user = platform_user()
     partner = individual_with(user)
-    card_register(partner_id=partner.public_id, token=CARD_TOKEN, by=user)
+    card_register(partner_id=partner.public_id, token=CARD_TOKEN, acting_user=user)
     return partner, user
 
 
 def individual_with(user):
     from devcenter.partners.services import partner_register_individual
 
-    return partner_register_individual(user=user, registration_name="個人開発者")
+    return partner_register_individual(acting_user=user, registration_name="個人開発者")
 
 
 def create(partner, user, service: str) -> str:
@@ -50,20 +50,20 @@ def create(partner, user, service: str) -> str:
         service=service,
         name="連携サービス",
         fields=valid_fields(service),
-        by=user,
+        acting_user=user,
     )
     return registration.public_id
 
 
 def issue(registration_id: str, user) -> str:
     with transaction.atomic():
-        return credentials_issue(registration_id=registration_id, by=user).secret.client_id
+        return credentials_issue(registration_id=registration_id, acting_user=user).secret.client_id
 
 
 def remove_card(partner, user) -> None:
     card = Card.objects.get(partner=partner, status="verified")
     with transaction.atomic():
-        card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
+        card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=user)
 
 
 def decide(client, *requests, min_snapshot=None):
@@ -122,7 +122,7 @@ def test_card_removed_suspends_with_the_restore_path_then_a_card_restores(
     assert app_answer["allowed"] is True
 
     # And when a card comes back, it is usable again
-    card_register(partner_id=partner.public_id, token=CARD_TOKEN, by=user)
+    card_register(partner_id=partner.public_id, token=CARD_TOKEN, acting_user=user)
     [restored] = decide(client, by_id(graph), min_snapshot=sequence())
     assert (restored["allowed"], restored["code"]) == (True, "allowed")
 
@@ -172,7 +172,7 @@ def test_a_deleted_registration_and_its_client_id_are_not_found(client, snapshot
     decide(client, by_id(app), min_snapshot=sequence())
 
     with transaction.atomic():
-        registration_delete(registration_id=app, by=user)
+        registration_delete(registration_id=app, acting_user=user)
     answers = decide(client, by_id(app), by_client(client_id), min_snapshot=sequence())
 
     assert [a["code"] for a in answers] == ["not_found", "not_found"]
@@ -185,7 +185,7 @@ def test_a_rotated_check_key_answers_and_the_old_one_is_not_found(client, snapsh
     decide(client, by_client(old_key), min_snapshot=sequence())
 
     with transaction.atomic():
-        new_key = credentials_rotate(registration_id=plugin, by=user).secret.client_id
+        new_key = credentials_rotate(registration_id=plugin, acting_user=user).secret.client_id
     old, new = decide(client, by_client(old_key), by_client(new_key), min_snapshot=sequence())
 
     assert new_key != old_key
