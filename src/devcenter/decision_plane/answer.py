@@ -407,7 +407,7 @@ def answer(
     Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
     one) and their decisions carry `"snapshot": N`.
     """
-    return joined(answer_parts(policy, questions, snapshot))
+    return b'{"decisions":[' + b",".join(answer_parts(policy, questions, snapshot)) + b"]}"
 
 
 def joined(parts: list[bytes]) -> bytes:
