@@ -230,7 +230,6 @@ def test_decisions_tail_prints_the_last_lines(tmp_path):
 
 def test_decisions_tail_without_a_log_says_so(tmp_path):
     from django.core.management.base import CommandError
-
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(CommandError, match="No decision log"):
