@@ -70,7 +70,7 @@ def test_quick_run_of_the_decision_log_and_registration_decisions() -> None:
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # (l) starts three servers
         check=False,
     )
 
