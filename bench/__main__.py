@@ -1,4 +1,4 @@
-"""`python -m bench [--quick]`: run benchmarks (a), (b) and (c) and print the summary table."""
+"""`python -m bench [--quick]`: run the benchmarks (a)-(d), (l), (r) and (w); print a summary."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-from bench import batch, inprocess, policy_diff, registry, single, writes
+from bench import (
+    batch,
+    decision_log,
+    inprocess,
+    policy_diff,
+    registration_decisions,
+    registry,
+    single,
+    writes,
+)
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -39,9 +48,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        default="abcdw",
-        help="which benchmarks to run (letters of abcdwp; d: registry, w: writes, p: policy "
-        "diff over the registry, not in the default set), or oauth",
+        default="abcdlrw",
+        help=(
+            "which benchmarks to run (letters of abcdlrwp; d: registry, l: decision log,"
+            " r: registration decisions, w: writes, p: policy diff over the registry, not in the"
+            " default set), or oauth"
+        ),
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -86,6 +98,14 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "d" in options.only:
         print(describe_idle("(d)", idle_seconds))
         checks += registry.run(options.quick)
+        print()
+    if "l" in options.only:
+        print(describe_idle("(l)", idle_seconds))
+        checks += decision_log.run(policy, options.workers, options.quick, options.client)
+        print()
+    if "r" in options.only:
+        print(describe_idle("(r)", idle_seconds))
+        checks += registration_decisions.run(options.quick)
         print()
     if "w" in options.only:
         print(describe_idle("(w)", idle_seconds))

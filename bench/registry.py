@@ -274,7 +274,11 @@ def registration_line(size: RegistrySize) -> str:
 
 @contextmanager
 def serving(
-    env: dict[str, str], var_dir: Path, api_key: str, workers: int
+    env: dict[str, str],
+    var_dir: Path,
+    api_key: str,
+    workers: int,
+    start_seconds: float | None = None,
 ) -> Iterator[RunningServer]:
     """Serve the populated database with `devcenter serve`; always stop it."""
     port = free_port()
@@ -287,7 +291,7 @@ def serving(
         )
     try:
         server = RunningServer(HOST, port, workers, api_key, var_dir)
-        wait_until_up(process, f"{server.base_url}/api/v1/health", log)
+        wait_until_up(process, f"{server.base_url}/api/v1/health", log, start_seconds)
         yield server
     finally:
         stop_process_group(process)

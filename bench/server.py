@@ -87,16 +87,19 @@ def answers_health(url: str) -> bool:
         return False
 
 
-def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+def wait_until_up(
+    process: subprocess.Popen[bytes], url: str, log: Path, seconds: float | None = None
+) -> None:
     """Wait until the server answers health; raise if it exits or takes too long."""
-    deadline = time.monotonic() + START_SECONDS
+    seconds = START_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"devcenter serve exited with {process.returncode}:\n{tail(log)}")
         if answers_health(url):
             return
         time.sleep(0.2)
-    raise RuntimeError(f"devcenter serve did not answer within {START_SECONDS:.0f} s:\n{tail(log)}")
+    raise RuntimeError(f"devcenter serve did not answer within {seconds:.0f} s:\n{tail(log)}")
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
@@ -135,11 +138,14 @@ def tail(log: Path, lines: int = 30) -> str:
 
 
 @contextmanager
-def running_server(workers: int) -> Iterator[RunningServer]:
-    """Migrate a fresh embedded database, create a key, serve it; always stop the server."""
+def running_server(
+    workers: int, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
+    """Migrate a fresh embedded database, create a key, serve it (with `extra_env` added to its
+    environment); always stop the server."""
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-") as directory:
         var_dir = Path(directory)
-        env = server_environment(var_dir)
+        env = server_environment(var_dir) | (extra_env or {})
         devcenter("migrate", "--noinput", env=env)
         api_key = create_api_key(env)
         port = free_port()

@@ -37,8 +37,8 @@ def test_load_reads_each_table_once_and_shares_values(django_assert_max_num_quer
     first, second, pending = corporate_general(), corporate_general(), corporate_pending()
     person = individual()
     snapshot = Snapshot()
-    # the sequence, the event at it, partners, accounts
-    with django_assert_max_num_queries(4):
+    # the sequence, the event at it, partners, accounts, registrations
+    with django_assert_max_num_queries(5):
         snapshot.reload()
     assert snapshot.sequence == sequence()
     assert snapshot.partner(first.public_id) == ("corporate_general", "active")
@@ -56,8 +56,8 @@ def test_catch_up_reads_only_the_partners_that_changed(django_assert_max_num_que
     snapshot.reload()
     before = snapshot.sequence
     partner_suspend(partner_id=partners[0].public_id, actor="system", reason="test")
-    # current sequence, events, the partner rows, their accounts
-    with django_assert_max_num_queries(4):
+    # current sequence, events, the partner rows, their accounts, their registrations
+    with django_assert_max_num_queries(5):
         snapshot.catch_up()
     assert snapshot.sequence == before + 1
     assert snapshot.partner(partners[0].public_id) == ("corporate_general", "suspended")

@@ -121,3 +121,33 @@ def test_built_in_chunks_it_keeps_every_pair(monkeypatch):
 
     assert table.get_many([i for i, _ in pairs]) == [state for _, state in pairs]
     assert len(table) == 1_000
+
+
+def test_a_linked_table_keeps_each_links_fingerprint_through_growth():
+    from devcenter.decision_plane.partner_table import fingerprint
+
+    triples = [(f"reg_{n:06d}", 1 + n % 5, f"ck_{n:06d}" if n % 3 else None) for n in range(3000)]
+    table = PartnerTable(triples, linked=True)
+    clients = table.linked_table()
+
+    assert table.link_of("reg_000001") == fingerprint("ck_000001")
+    assert table.link_of("reg_000003") is None
+    assert clients.get("ck_000002") == 1 + 2 % 5
+    assert clients.get("ck_000003") == MISSING  # never linked
+    assert len(clients) == 2000
+
+    for n in range(3000, 6000):  # grows the table several times
+        table.put(f"reg_{n:06d}", 2, f"ck_{n:06d}")
+    table.put("reg_000001", 3, None)
+
+    assert table.link_of("reg_005999") == fingerprint("ck_005999")
+    assert table.link_of("reg_000002") == fingerprint("ck_000002")
+    assert table.link_of("reg_000001") is None
+    assert table.get("reg_000001") == 3
+    assert clients.pop_fingerprint(fingerprint("ck_000002")) == 1 + 2 % 5
+    assert clients.get("ck_000002") == MISSING
+
+
+def test_put_needs_a_linked_table():
+    with pytest.raises(ValueError, match="linked"):
+        PartnerTable().put("reg_a", 1, "ck_a")

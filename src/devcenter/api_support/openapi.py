@@ -53,7 +53,8 @@ _PLANE_DECISION = {
     "type": "object",
     "title": "PlaneDecision",
     "description": "A decision of the policy core (see docs/decisions.md); a registry question "
-    "also carries the snapshot sequence it was answered at.",
+    "also carries the snapshot sequence it was answered at, and a decision the decision log "
+    "sampled its `decision_id` (only those: see docs/api.md, Decision log).",
     "required": ["allowed", "code", "reason", "unlockable", "unlock", "policy_version"],
     "properties": {
         "allowed": {"type": "boolean"},
@@ -77,6 +78,7 @@ _PLANE_DECISION = {
         },
         "policy_version": {"type": "string"},
         "snapshot": {"type": "integer"},
+        "decision_id": {"type": "string"},
     },
 }
 _PLANE_QUESTION = {
@@ -85,10 +87,13 @@ _PLANE_QUESTION = {
     "description": "One question; its fields depend on `kind` (docs/decisions.md): service "
     "(`service`, `partner_type` or `partner`), account (`account`, `partner_type` or "
     "`partner`), transition (`from`, `to`, `facts`), action (`action`, `actor`, `target`, "
-    "`attributes`).",
+    "`attributes`), registration (`registration` or `client_id`).",
     "required": ["kind"],
     "properties": {
-        "kind": {"type": "string", "enum": ["service", "account", "transition", "action"]}
+        "kind": {
+            "type": "string",
+            "enum": ["service", "account", "transition", "action", "registration"],
+        }
     },
     "additionalProperties": True,
 }

@@ -18,6 +18,7 @@ from devcenter.decision_plane.schema import (
     ActionQuestion,
     ActorIn,
     Question,
+    RegistrationQuestion,
     ServiceQuestion,
     TargetIn,
     TransitionQuestion,
@@ -32,13 +33,20 @@ from devcenter.policy import (
     Policy,
     PolicyInputError,
 )
+from devcenter.policy.engine import ALLOWED
 from devcenter.policy.model import make_decision
+from devcenter.registrations.errors import RegistrationErrorCode
 
 if TYPE_CHECKING:
+    from devcenter.decision_plane.partner_table import PartnerTable
     from devcenter.decision_plane.snapshot import Snapshot
 
 NO_SUCH_PARTNER = Label("パートナーが見つかりません", "No such partner")
 NO_SUCH_ACCOUNT = Label("アカウントが見つかりません", "No such account")
+NO_SUCH_REGISTRATION = Label("登録が見つかりません", "No such registration")
+REGISTRATION_USABLE = Label("この登録は利用できます。", "This registration is usable.")
+REGISTRATION_SUSPENDED = Label("この登録は停止中です。", "This registration is suspended.")
+_ONE_OF_REGISTRATION = "give registration or client_id, exactly one"
 _TYPE_OR_PARTNER = "give partner_type or partner"
 _BY_ID = "an account given by id alone takes its partner from the registry"
 
@@ -95,8 +103,11 @@ class Live:
         "account_answers",
         "blocked",
         "no_account",
+        "clients",
         "partners",
         "policy",
+        "registration_answers",
+        "registrations",
         "sequence",
         "service_answers",
         "snapshot",
@@ -109,6 +120,9 @@ class Live:
         self.snapshot = snapshot
         self.partners = snapshot.partners  # a PartnerTable
         self.accounts = snapshot.accounts
+        self.registrations = snapshot.registrations  # PartnerTables of registration states
+        self.clients = snapshot.clients
+        self.registration_answers: dict[int, bytes] = {}  # registration state -> stamped JSON
         self.policy = policy
         self.blocked, self.no_account = registry_decisions(policy)
         self._suffix = b',"snapshot":%d}' % self.sequence
@@ -124,6 +138,8 @@ class Live:
             and self.sequence == snapshot.sequence
             and self.partners is snapshot.partners
             and self.accounts is snapshot.accounts
+            and self.registrations is snapshot.registrations
+            and self.clients is snapshot.clients
         )
 
     def stamp(self, decision: Decision) -> bytes:
@@ -156,6 +172,72 @@ class Live:
             decision = answers.decide(partner_type, code)  # checks the code too
             stamped = rows[state][code] = self.stamp(self.blocked.get(status, decision))
         return stamped
+
+    def by_registration(self, state: int) -> bytes:
+        """Return the stamped decision on a registration in `state` (filling its entry)."""
+        stamped = self.registration_answers.get(state)
+        if stamped is None:
+            entry = self.snapshot.registration_states[state]
+            decision = registration_decision(self.policy, *entry)
+            stamped = self.registration_answers[state] = self.stamp(decision)
+        return stamped
+
+    def registration_state(self, question: RegistrationQuestion) -> int:
+        """Return the registration state of the registration a question names (checked)."""
+        _check_registration(question)
+        if question.client_id is not None:
+            return self.clients.get(question.client_id, MISSING_STATE)
+        return self.registrations.get(question.registration, MISSING_STATE)  # type: ignore[arg-type]
+
+
+def _check_registration(question: RegistrationQuestion) -> None:
+    if question.client_id is not None and question.registration is not None:
+        raise _MismatchError("client_id", _ONE_OF_REGISTRATION)
+    if question.client_id is None and question.registration is None:
+        raise _MismatchError("registration", _ONE_OF_REGISTRATION)
+
+
+def registration_decision(
+    policy: Policy, partner_type: str | None, partner_status: str, service: str, status: str
+) -> Decision:
+    """Return whether a registration is usable: its partner (of `partner_type`, in
+    `partner_status`) may use its `service` now and it is not suspended; else
+    `registration_suspended` with the policy's unlock paths of the service it lost (the restore
+    path), or `not_found` (an unknown registration)."""
+    if partner_status == NOT_FOUND:
+        return _registration_not_found(policy)
+    try:
+        decision = policy.decide_partner_service(partner_type, partner_status, service)
+    except PolicyInputError:  # a service this policy no longer has: nothing restores it
+        decision = None
+    if (
+        decision is not None
+        and decision.allowed
+        and status != policy.registrations.suspended_status
+    ):
+        return policy.intern(True, ALLOWED, REGISTRATION_USABLE)
+    if decision is None or decision.allowed:
+        return policy.intern(
+            False, RegistrationErrorCode.REGISTRATION_SUSPENDED, REGISTRATION_SUSPENDED
+        )
+    reason = Label(
+        f"{REGISTRATION_SUSPENDED.ja}{decision.reason.ja}",
+        f"{REGISTRATION_SUSPENDED.en} {decision.reason.en}",
+    )
+    return policy.intern(
+        False, RegistrationErrorCode.REGISTRATION_SUSPENDED, reason, decision.unlock
+    )
+
+
+@cache
+def _registration_not_found(policy: Policy) -> Decision:
+    return make_decision(
+        allowed=False,
+        code=NOT_FOUND,
+        reason=NO_SUCH_REGISTRATION,
+        unlock=(),
+        policy_version=policy.version,
+    )
 
 
 _views: list[Live] = []  # the last view handed out (one per process: one policy, one snapshot)
@@ -224,6 +306,9 @@ def _answer_one(policy: Policy, question: Question, live: Live | None, state: in
             return view.by_partner(view.account_answers, state, question.account)
     elif type(question) is ActionQuestion and _names_ids_only(question):
         return _decide_live_action(policy, question, _need(live))
+    elif type(question) is RegistrationQuestion:
+        view = _need(live)
+        return view.by_registration(view.registration_state(question))
     return decide_one(policy, question).json
 
 
@@ -320,23 +405,40 @@ def answer(
     """Return `{"decisions":[…]}` for the questions, in order, as JSON bytes.
 
     Questions naming a registry id are answered from `snapshot` (SnapshotUnavailableError without
-    one) and their decisions carry `"snapshot": N`. A question's index is `len(parts)` when it
-    fails.
+    one) and their decisions carry `"snapshot": N`.
+    """
+    return b'{"decisions":[' + b",".join(answer_parts(policy, questions, snapshot)) + b"]}"
+
+
+def joined(parts: list[bytes]) -> bytes:
+    """Return the answer body of the decisions' JSON `parts`."""
+    return b'{"decisions":[' + b",".join(parts) + b"]}"
+
+
+def answer_parts(
+    policy: Policy, questions: Sequence[Question], snapshot: Snapshot | None = None
+) -> list[bytes]:
+    """Return the JSON of each question's decision, in order (see `answer`).
+
+    A question's index is `len(parts)` when it fails.
     """
     live = None if snapshot is None else live_view(policy, snapshot)
     parts: list[bytes] = []
     append = parts.append
     try:
         for question in questions:
-            if question.partner is not None:
-                _answer_by_partner(policy, questions, live, parts)
+            if question.partner is not None:  # a partner id, or a registration question
+                if type(question) is RegistrationQuestion and live is not None:
+                    _answer_by_registration(policy, questions, live, parts)
+                else:
+                    _answer_by_partner(policy, questions, live, parts)
                 break
             append(_answer_one(policy, question, live, None))
     except PolicyInputError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem) from None
     except _MismatchError as exc:
         raise QuestionError(len(parts), exc.field, exc.problem, "invalid_request") from None
-    return b'{"decisions":[' + b",".join(parts) + b"]}"
+    return parts
 
 
 _partner_of = attrgetter("partner")
@@ -377,3 +479,42 @@ def _answer_by_partner(
             except LookupError:
                 pass  # a row not filled yet
         append(_answer_one(policy, question, live, state))
+
+
+def _answer_by_registration(
+    policy: Policy, questions: Sequence[Question], live: Live, parts: list[bytes]
+) -> None:
+    """Answer `questions[len(parts):]`, the first of which is about a registration, into
+    `parts`: the registration ids and client ids of all of them are looked up in one
+    `get_many` per table, as `_answer_by_partner` does for partners."""
+    append = parts.append
+    rest = questions[len(parts) :]
+    by_id: list[str] = []
+    by_client: list[str] = []
+    for question in rest:
+        if type(question) is RegistrationQuestion:
+            if question.client_id is None:
+                by_id.append(question.registration or "")
+            else:
+                by_client.append(question.client_id)
+    id_states = iter(_lookup(live.registrations, by_id))
+    client_states = iter(_lookup(live.clients, by_client))
+    answers = live.registration_answers
+    for question in rest:
+        if type(question) is not RegistrationQuestion:
+            append(_answer_one(policy, question, live, None))
+            continue
+        if question.client_id is None:
+            state = next(id_states)
+            if question.registration is None:
+                _check_registration(question)
+        else:
+            state = next(client_states)
+            if question.registration is not None:
+                _check_registration(question)
+        stamped = answers.get(state)
+        append(live.by_registration(state) if stamped is None else stamped)
+
+
+def _lookup(table: PartnerTable, ids: list[str]) -> list[int]:
+    return table.get_many(ids) if len(ids) >= BATCH_LOOKUP_MIN else list(map(table.get, ids))

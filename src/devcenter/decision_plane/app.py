@@ -13,8 +13,14 @@ from typing import Any
 
 import msgspec
 
-from devcenter.decision_plane.answer import QuestionError, SnapshotUnavailableError, answer
+from devcenter.decision_plane.answer import (
+    QuestionError,
+    SnapshotUnavailableError,
+    answer_parts,
+    joined,
+)
 from devcenter.decision_plane.database import PlaneDatabase
+from devcenter.decision_plane.decision_log import DecisionLog, log_from_settings
 from devcenter.decision_plane.errors import PlaneError, from_validation
 from devcenter.decision_plane.keyring import Keyring, KeyringUnavailableError
 from devcenter.decision_plane.memory import keep_large_buffers
@@ -55,6 +61,7 @@ class DecisionPlane:
         policy: Policy | None = None,
         keyring: Keyring | None = None,
         snapshot: Snapshot | None = None,
+        decision_log: DecisionLog | None = None,
         bare_endpoint: bool = False,
     ) -> None:
         self.fallback = fallback
@@ -62,6 +69,7 @@ class DecisionPlane:
         database = PlaneDatabase()  # one thread and one connection for the keys and snapshot
         self.keyring = keyring or Keyring(database=database)
         self.snapshot = snapshot or Snapshot(database=database)
+        self.decision_log = decision_log or log_from_settings()
         self.metrics = PlaneMetrics()
         self.metrics_open_on_loopback = not _production()
         self._health = b'{"status":"ok"}'
@@ -171,6 +179,7 @@ class DecisionPlane:
         snapshot = self.snapshot
         ready = snapshot.loaded and snapshot.database.ok is not False
         self.metrics.flush(snapshot, snapshot.database, ready=ready)
+        self.metrics.flush_log(self.decision_log)
 
     async def _get_policy(self, scope: Scope, receive: Receive, send: Send) -> None:
         await _respond(send, 200, self._policy_json)
@@ -206,12 +215,14 @@ class DecisionPlane:
             raise PlaneError(422, "malformed_json") from None
         snapshot = await self._fresh_snapshot(decoded.min_snapshot)
         try:
-            payload = answer(self.policy, decoded.requests, snapshot)
+            parts = answer_parts(self.policy, decoded.requests, snapshot)
         except QuestionError as exc:
             raise PlaneError(422, exc.code, exc.field, exc.index, exc.problem) from None
         except SnapshotUnavailableError:  # a question needs the registry, never read yet
             raise PlaneError(503, "registry_unavailable") from None
-        return decoded.requests, payload, snapshot
+        if self.decision_log.rate:  # off by default: nothing more on the hot path
+            return decoded.requests, self.decision_log.sample(decoded.requests, parts), snapshot
+        return decoded.requests, joined(parts), snapshot
 
     async def _fresh_snapshot(self, min_snapshot: int | None) -> Snapshot | None:
         """Return the snapshot, having waited for `min_snapshot` (503 when it stays behind).
@@ -320,11 +331,14 @@ async def _lifespan(receive: Receive, send: Send, plane: DecisionPlane) -> None:
             # cyclic garbage collector from rescanning them on every collection (measured:
             # about a fifth of a worker's time under 10,000-question calls).
             gc.freeze()
+            if plane.decision_log.enabled:
+                plane.decision_log.start()
             keep_large_buffers()  # no page faults for each call's body and answer
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             if flusher is not None:
                 flusher.cancel()
+            await asyncio.to_thread(plane.decision_log.stop)  # writes what is buffered
             await snapshot.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

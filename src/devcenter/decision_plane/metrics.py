@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from devcenter.decision_plane.schema import (
     AccountQuestion,
     ActionQuestion,
+    RegistrationQuestion,
     ServiceQuestion,
     TransitionQuestion,
 )
@@ -24,6 +25,7 @@ from devcenter.operations.metrics import LATENCY_BUCKETS, series
 
 if TYPE_CHECKING:
     from devcenter.decision_plane.database import PlaneDatabase
+    from devcenter.decision_plane.decision_log import DecisionLog
     from devcenter.decision_plane.snapshot import Snapshot
 
 METRICS_SECONDS = 1.0
@@ -33,6 +35,7 @@ KIND_OF: dict[type, str] = {
     AccountQuestion: "account",
     TransitionQuestion: "transition",
     ActionQuestion: "action",
+    RegistrationQuestion: "registration",
 }
 
 
@@ -45,6 +48,7 @@ class PlaneMetrics:
         self.latency = [0] * (len(LATENCY_BUCKETS) + 1)  # the last one: above every bucket
         self.latency_sum = 0.0
         self._database_errors = 0  # `PlaneDatabase.errors` at the last flush
+        self._log_dropped: dict[str, int] = {}  # `DecisionLog.dropped_by` at the last flush
 
     def answered(self, questions: Iterable[object], seconds: float) -> None:
         """Count a call answered with 200, its questions by kind, and its latency."""
@@ -84,3 +88,13 @@ class PlaneMetrics:
         out.snapshot_sequence.set(snapshot.sequence)
         out.snapshot_age.set(snapshot.age() if snapshot.loaded else float("inf"))
         out.ready.set(1 if ready else 0)
+
+    def flush_log(self, log: DecisionLog) -> None:
+        """Add the decisions the log dropped since the last flush to their series."""
+        out = series()
+        for reason, count in list(log.dropped_by.items()):
+            last = self._log_dropped.get(reason, 0)
+            grown = count - last if count >= last else count  # a new log (tests swap it)
+            self._log_dropped[reason] = count
+            if grown:
+                out.decision_log_dropped.labels(reason).inc(grown)

@@ -20,6 +20,11 @@ One writer (the snapshot's catch-up, under its lock) and any number of readers (
 loop): a new slot is published by writing `h1` last, a state change is one element write, and
 growing builds new arrays and swaps them in with one attribute assignment. A reader takes
 `self._arrays` once per lookup, so it always sees one consistent set.
+
+A table built with `linked=True` also keeps, per id, the fingerprints of one other key (a
+registration's client id), outside the records (only writers read them): when a registration's
+client id changes or the registration goes, the snapshot learns which client id to remove from
+the other table without keeping a string per registration.
 """
 
 from __future__ import annotations
@@ -49,12 +54,26 @@ class _Arrays:
     h2: npt.NDArray[np.int32]
     states: npt.NDArray[np.int16]
     mask: int
+    link_h1: npt.NDArray[np.int64] | None = None  # linked tables: the other key's fingerprints
+    link_h2: npt.NDArray[np.int32] | None = None
 
 
-def _empty(size: int) -> _Arrays:
+Fingerprint = tuple[int, int]
+
+
+def _empty(size: int, *, linked: bool = False) -> _Arrays:
     records = np.zeros(size, RECORD)
     records["h1"] = EMPTY
-    return _Arrays(records, records["h1"], records["h2"], records["state"], size - 1)
+    link_h1 = np.full(size, EMPTY, np.int64) if linked else None
+    link_h2 = np.zeros(size, np.int32) if linked else None
+    return _Arrays(
+        records, records["h1"], records["h2"], records["state"], size - 1, link_h1, link_h2
+    )
+
+
+def fingerprint(public_id: str) -> Fingerprint:
+    """Return the `(h1, h2)` a table keeps of `public_id`."""
+    return hash(public_id), _h2(hash(public_id[1:]))
 
 
 def _h2(value: int) -> int:
@@ -75,29 +94,56 @@ def _fingerprints(ids: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
     )
 
 
+def _link_fingerprints(
+    ids: list[str | None],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Return the fingerprints of linked ids (EMPTY where there is none)."""
+    pairs = [(EMPTY, 0) if i is None else fingerprint(i) for i in ids]
+    return (
+        np.fromiter((h1 for h1, _ in pairs), np.int64, len(pairs)),
+        np.fromiter((h2 for _, h2 in pairs), np.int32, len(pairs)),
+    )
+
+
 class PartnerTable:
     """Map partner public ids to small positive integers (states); see the module docstring."""
 
-    def __init__(self, pairs: Iterable[tuple[str, int]] = ()) -> None:
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, int] | tuple[str, int, str | None]] = (),
+        *,
+        linked: bool = False,
+    ) -> None:
         """Build the table from distinct `(public_id, state)` pairs, read in chunks (the ids are
-        hashed and dropped chunk by chunk, so the strings never all exist at once)."""
-        h1_parts, h2_parts, state_parts = [], [], []
+        hashed and dropped chunk by chunk, so the strings never all exist at once). A linked
+        table takes `(public_id, state, linked id or None)` triples."""
+        self.linked = linked
+        h1_parts, h2_parts, state_parts, link_parts = [], [], [], []
         pairs = iter(pairs)
         while chunk := list(islice(pairs, BUILD_CHUNK)):
-            ids = [public_id for public_id, _ in chunk]
+            ids = [entry[0] for entry in chunk]
             h1, h2 = _fingerprints(ids)
             h1_parts.append(h1)
             h2_parts.append(h2)
-            state_parts.append(np.fromiter((state for _, state in chunk), STATE_DTYPE, len(chunk)))
+            state_parts.append(np.fromiter((e[1] for e in chunk), STATE_DTYPE, len(chunk)))
+            if linked:
+                link_parts.append(_link_fingerprints([e[2] for e in chunk]))  # type: ignore[misc]
         count = sum(part.size for part in h1_parts)
         self._used = 0  # slots taken (a removed id keeps its slot, with state MISSING)
-        self._arrays = _empty(_size_for(count))
+        self._arrays = _empty(_size_for(count), linked=linked)
         if count:
+            links = None
+            if linked:
+                links = (
+                    np.concatenate([h1 for h1, _ in link_parts]),
+                    np.concatenate([h2 for _, h2 in link_parts]),
+                )
             self._place(
                 self._arrays,
                 np.concatenate(h1_parts),
                 np.concatenate(h2_parts),
                 np.concatenate(state_parts),
+                links,
             )
 
     # -- reads (any thread) ----------------------------------------------------------------
@@ -154,6 +200,21 @@ class PartnerTable:
         """The bytes the arrays take."""
         return int(self._arrays.records.nbytes)
 
+    def linked_table(self) -> PartnerTable:
+        """Return a new table from each linked id to the state of the id linking it."""
+        arrays = self._arrays
+        if arrays.link_h1 is None or arrays.link_h2 is None:
+            raise ValueError("linked_table needs a linked table")
+        keep = (arrays.h1 != EMPTY) & (arrays.states != MISSING) & (arrays.link_h1 != EMPTY)
+        table = PartnerTable()
+        count = int(np.count_nonzero(keep))
+        table._arrays = _empty(_size_for(count))
+        if count:
+            table._place(
+                table._arrays, arrays.link_h1[keep], arrays.link_h2[keep], arrays.states[keep]
+            )
+        return table
+
     # -- writes (one thread at a time) -----------------------------------------------------
 
     def __setitem__(self, public_id: str, state: int) -> None:
@@ -176,13 +237,37 @@ class PartnerTable:
 
     def pop(self, public_id: str, default: int | None = None) -> int | None:
         """Remove `public_id` (its slot stays, answering MISSING); return its state."""
+        return self.pop_fingerprint(fingerprint(public_id), default)
+
+    def pop_fingerprint(self, key: Fingerprint, default: int | None = None) -> int | None:
+        """Remove the id with fingerprints `key` (see `pop`); return its state."""
         arrays = self._arrays
-        slot = self._find(arrays, hash(public_id), _h2(hash(public_id[1:])))
+        slot = self._find(arrays, *key)
         if slot < 0 or arrays.states[slot] == MISSING:
             return default
         state = int(arrays.states[slot])
         arrays.states[slot] = MISSING
         return state
+
+    def link_of(self, public_id: str) -> Fingerprint | None:
+        """Return the fingerprints of the id linked to `public_id` (a linked table), if any."""
+        arrays = self._arrays
+        slot = self._find(arrays, *fingerprint(public_id))
+        if slot < 0 or arrays.link_h1 is None or arrays.states[slot] == MISSING:
+            return None
+        link_h1 = arrays.link_h1.item(slot)
+        return None if link_h1 == EMPTY else (link_h1, arrays.link_h2.item(slot))  # type: ignore[union-attr]
+
+    def put(self, public_id: str, state: int, link: str | None) -> None:
+        """Set the state of `public_id` and the id it is linked to (a linked table)."""
+        self[public_id] = state
+        arrays = self._arrays
+        slot = self._find(arrays, *fingerprint(public_id))
+        if arrays.link_h1 is None or arrays.link_h2 is None or slot < 0:
+            raise ValueError("put needs a linked table")
+        link_h1, link_h2 = (EMPTY, 0) if link is None else fingerprint(link)
+        arrays.link_h2[slot] = link_h2
+        arrays.link_h1[slot] = link_h1
 
     # -- inside ------------------------------------------------------------------------------
 
@@ -211,9 +296,13 @@ class PartnerTable:
         """Rebuild at twice the size without the removed ids; swap the new arrays in."""
         old = self._arrays
         keep = (old.h1 != EMPTY) & (old.states != MISSING)
-        arrays = _empty(_size_for(max(int(np.count_nonzero(keep)), self.size // 2) + 1))
+        size = _size_for(max(int(np.count_nonzero(keep)), self.size // 2) + 1)
+        arrays = _empty(size, linked=self.linked)
         self._used = 0
-        self._place(arrays, old.h1[keep], old.h2[keep], old.states[keep])
+        links = None
+        if old.link_h1 is not None and old.link_h2 is not None:
+            links = (old.link_h1[keep], old.link_h2[keep])
+        self._place(arrays, old.h1[keep], old.h2[keep], old.states[keep], links)
         self._arrays = arrays
         return arrays
 
@@ -223,6 +312,7 @@ class PartnerTable:
         h1: npt.NDArray[np.int64],
         h2: npt.NDArray[np.int32],
         states: npt.NDArray[np.int16],
+        links: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]] | None = None,
     ) -> None:
         """Insert distinct fingerprints into `arrays` (not yet shared), vectorised."""
         mask = arrays.mask
@@ -237,6 +327,8 @@ class PartnerTable:
             where = slots[placed]
             arrays.h1[where], arrays.h2[where] = h1[placed], h2[placed]
             arrays.states[where] = states[placed]
+            if links is not None and arrays.link_h1 is not None and arrays.link_h2 is not None:
+                arrays.link_h1[where], arrays.link_h2[where] = links[0][placed], links[1][placed]
             done = np.zeros(h1.size, bool)
             done[placed] = True
             pending = pending[~done[pending]]

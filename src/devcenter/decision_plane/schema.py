@@ -75,7 +75,20 @@ class ActionQuestion(_Strict, tag="action", tag_field="kind", frozen=True):
     partner: ClassVar[None] = None  # not a field (see TransitionQuestion)
 
 
-Question = ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuestion
+class RegistrationQuestion(_Strict, tag="registration", tag_field="kind", frozen=True):
+    """Is this registration usable now? Named by its id (`reg_…`) or by its client id (exactly
+    one of the two; checked in `answer`)."""
+
+    registration: str | None = None
+    client_id: str | None = None
+    # Not a field: not None, like a question naming a partner, so that `answer_parts` sends
+    # the batch to a registry path with one check per question (docs/performance.md).
+    partner: ClassVar[str] = ""
+
+
+Question = (
+    ServiceQuestion | AccountQuestion | TransitionQuestion | ActionQuestion | RegistrationQuestion
+)
 
 
 class DecisionsBody(_Strict, frozen=True):

@@ -24,6 +24,13 @@ ago they were last known to be current, and the next try comes `RETRY_SECONDS` l
 
 `states` only grows (appended before any map names the new index), so an index read from
 `partners` always has its pair.
+
+Registrations (issue 9, §5) are kept the same way: `registrations` maps a live registration's
+public id, and `clients` its credential's client id, to a registration state, an index into
+`registration_states`, the list of `(partner_type, partner status, service, registration
+status)` seen so far (index 0: not found). Registration events name the registration (target
+`registration`) or its client id (target `oauth_client`) and its partner; a partner read again
+has its registrations read again too, so that their state follows the partner's.
 """
 
 from __future__ import annotations
@@ -34,10 +41,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from devcenter.decision_plane.database import PlaneDatabase
-from devcenter.decision_plane.partner_table import PartnerTable
+from devcenter.decision_plane.partner_table import PartnerTable, fingerprint
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -56,11 +64,16 @@ READ_CHUNK = 500  # ids per `IN (…)` query when catching up
 LOAD_CHUNK = 20_000
 DELETED = "deleted"
 _ACCOUNT_TARGETS = frozenset({"account", "platform_account"})
+_REGISTRATION_TARGET = "registration"  # AuditTarget.REGISTRATION: target_id is the reg_ id
+_CLIENT_TARGET = "oauth_client"  # AuditTarget.OAUTH_CLIENT: target_id is the client id
 
 PartnerEntry = tuple[str | None, str]  # (partner_type, status)
 MISSING_STATE = 0  # the state of an id that is not in the registry
 NOT_FOUND = "not_found"
 AccountEntry = tuple[str, str, str]  # (kind, partner public id, status)
+# (partner_type, partner status, service, registration status); index 0: not found
+RegistrationEntry = tuple[str | None, str, str, str]
+RegistrationRow = tuple[str, str | None, str, str, str]  # registration_snapshot_rows
 
 
 class Snapshot:
@@ -76,6 +89,9 @@ class Snapshot:
         self.partners = PartnerTable()  # public id -> index into `states`
         self.states: list[PartnerEntry] = [(None, NOT_FOUND)]
         self.accounts: dict[str, AccountEntry] = {}
+        self.registrations = PartnerTable(linked=True)  # reg id -> registration state, client id
+        self.clients = PartnerTable()  # client id -> registration state
+        self.registration_states: list[RegistrationEntry] = [(None, NOT_FOUND, "", NOT_FOUND)]
         self.sequence = 0
         self.loaded = False
         self.poll_seconds = poll_seconds
@@ -87,6 +103,9 @@ class Snapshot:
         self._next_poll_at = 0.0
         self._lock = threading.Lock()
         self._state_of: dict[PartnerEntry, int] = {(None, NOT_FOUND): MISSING_STATE}
+        self._registration_state_of: dict[RegistrationEntry, int] = {
+            self.registration_states[0]: MISSING_STATE
+        }
         self._task: asyncio.Task[bool] | None = None  # the one catch-up in flight
         self._poller: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -259,7 +278,10 @@ class Snapshot:
         partner_ids = {partner for _, _, partner, _, _ in fresh if partner}
         partner_ids |= {target for _, _, _, kind, target in fresh if kind == "partner"}
         account_ids = {target for _, _, _, kind, target in fresh if kind in _ACCOUNT_TARGETS}
+        registration_ids = {t for _, _, _, kind, t in fresh if kind == _REGISTRATION_TARGET}
+        client_ids = {target for _, _, _, kind, target in fresh if kind == _CLIENT_TARGET}
         self._refresh(partner_ids, account_ids)
+        self._refresh_registrations(partner_ids, registration_ids, client_ids)
         self.sequence, self._hash = fresh[-1][0], fresh[-1][1]
         return True
 
@@ -281,6 +303,79 @@ class Snapshot:
         for chunk in _chunks(sorted(account_ids - {""})):
             _put_accounts(self.accounts, _account_rows(public_id__in=chunk))
 
+    def _refresh_registrations(
+        self, partner_ids: set[str], registration_ids: set[str], client_ids: set[str]
+    ) -> None:
+        """Read the registrations of the changed partners, and the changed registrations and
+        client ids, again (after `_refresh`: their partners' states are current)."""
+        for chunk in _chunks(sorted(partner_ids - {""})):
+            self._put_registrations(_registration_rows(partner__public_id__in=chunk))
+        for chunk in _chunks(sorted(registration_ids - {""})):
+            found = self._put_registrations(_registration_rows(public_id__in=chunk))
+            for gone in set(chunk) - found:
+                self._drop_registration(gone)
+        for chunk in _chunks(sorted(client_ids - {""})):
+            rows = list(_registration_rows(credential__client_id__in=chunk))
+            self._put_registrations(rows)
+            for gone in set(chunk) - {row[1] for row in rows}:
+                self.clients.pop(gone, None)
+
+    def _put_registrations(self, rows: Iterable[RegistrationRow]) -> set[str]:
+        """Put each registration row in the maps; return the registration ids put."""
+        rows = list(rows)
+        states = self._registration_states_of(rows, self.partners)
+        for (public_id, client_id, *_), state in zip(rows, states, strict=True):
+            old_client = self.registrations.link_of(public_id)
+            if old_client is not None and (
+                client_id is None or old_client != fingerprint(client_id)
+            ):
+                self.clients.pop_fingerprint(old_client)
+            self.registrations.put(public_id, state, client_id)
+            if client_id is not None:
+                self.clients[client_id] = state
+        return {row[0] for row in rows}
+
+    def _drop_registration(self, public_id: str) -> None:
+        """Remove a registration that is no longer live, and its client id."""
+        old_client = self.registrations.link_of(public_id)
+        if old_client is not None:
+            self.clients.pop_fingerprint(old_client)
+        self.registrations.pop(public_id, None)
+
+    def _registration_states_of(
+        self, rows: list[RegistrationRow], partners: PartnerTable
+    ) -> list[int]:
+        """Return the registration state of each row (its partner's state from `partners`)."""
+        partner_states = partners.get_many([row[2] for row in rows])
+        states = self.states
+        return [
+            self._registration_state((*states[partner_state], service, status))
+            for (_, _, _, service, status), partner_state in zip(rows, partner_states, strict=True)
+        ]
+
+    def _registration_state(self, key: RegistrationEntry) -> int:
+        """Return the index of `key` in `registration_states`, appending it when new."""
+        state = self._registration_state_of.get(key)
+        if state is None:
+            partner_type, partner_status, service, status = key
+            entry = (_intern(partner_type), sys.intern(partner_status), sys.intern(service))
+            self.registration_states.append((*entry, sys.intern(status)))
+            state = self._registration_state_of[key] = len(self.registration_states) - 1
+        return state
+
+    def _load_registrations(self, partners: PartnerTable) -> tuple[PartnerTable, PartnerTable]:
+        """Build the registration and client id maps from the tables, against `partners`."""
+
+        def triples() -> Iterable[tuple[str, int, str | None]]:
+            rows = iter(_registration_rows().iterator(chunk_size=LOAD_CHUNK))
+            while chunk := list(islice(rows, LOAD_CHUNK)):
+                states = self._registration_states_of(chunk, partners)
+                for (public_id, client_id, *_), state in zip(chunk, states, strict=True):
+                    yield public_id, state, client_id
+
+        registrations = PartnerTable(triples(), linked=True)
+        return registrations, registrations.linked_table()
+
     def _load(self) -> None:
         """Build new maps from the tables, then swap them in: a reader never sees a map filling.
 
@@ -300,9 +395,11 @@ class Snapshot:
         accounts: dict[str, AccountEntry] = {}
         live_accounts = _account_rows().exclude(status=DELETED)
         _put_accounts(accounts, live_accounts.iterator(chunk_size=LOAD_CHUNK))
+        registrations, clients = self._load_registrations(partners)
         # One assignment each, maps first: a reader holding the old maps answers at the old
         # sequence (`Live.current` compares the maps and the sequence).
         self.partners, self.accounts = partners, accounts
+        self.registrations, self.clients = registrations, clients
         self.sequence, self._hash = next(iter(last), (0, ""))
         self.loaded = True
         self._stale = False
@@ -419,6 +516,12 @@ def _account_rows(**lookup: object) -> QuerySet[Any, tuple[str, str, str, str]]:
     from devcenter.accounts.selectors import account_snapshot_rows
 
     return account_snapshot_rows(**lookup)
+
+
+def _registration_rows(**lookup: object) -> QuerySet[Any, RegistrationRow]:
+    from devcenter.registrations.selectors import registration_snapshot_rows
+
+    return registration_snapshot_rows(**lookup)
 
 
 def _put_accounts(

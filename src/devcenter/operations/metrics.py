@@ -32,6 +32,7 @@ class Series(NamedTuple):
     snapshot_age: Gauge
     database_errors: Counter
     ready: Gauge
+    decision_log_dropped: Counter
 
 
 @cache
@@ -74,6 +75,11 @@ def series() -> Series:
             "devcenter_ready",
             "1 when the database answers and the snapshot is loaded (per worker, min)",
             multiprocess_mode="livemin",
+        ),
+        decision_log_dropped=Counter(
+            "devcenter_decision_log_dropped",
+            "Sampled decisions the decision log did not write (buffer_full, sink_error)",
+            ["reason"],
         ),
     )
 

@@ -206,6 +206,21 @@ DEVCENTER_OAUTH_CODE_SECONDS = int(os.environ.get("DEVCENTER_OAUTH_CODE_SECONDS"
 DEVCENTER_OAUTH_TOKEN_SECONDS = int(os.environ.get("DEVCENTER_OAUTH_TOKEN_SECONDS", "900"))
 # A rotated-out secret (OAuth clients, consumer keys) keeps working this long.
 DEVCENTER_CREDENTIAL_GRACE_HOURS = float(os.environ.get("DEVCENTER_CREDENTIAL_GRACE_HOURS", "24"))
+
+# The decision plane's decision log (issue 12 §5, devcenter.decision_plane.decision_log): the
+# share of decisions logged (0: off; 1.0: all), where (a JSON-lines file rotated at MAX_BYTES,
+# BACKUPS old files kept; or an HTTP endpoint taking newline-delimited JSON when URL is set),
+# and how many sampled decisions may wait in a worker's memory before more are dropped.
+DEVCENTER_DECISION_LOG_RATE = float(os.environ.get("DEVCENTER_DECISION_LOG_RATE", "0"))
+DEVCENTER_DECISION_LOG_PATH = Path(
+    os.environ.get("DEVCENTER_DECISION_LOG_PATH") or VAR_DIR / "decisions.jsonl"
+)
+DEVCENTER_DECISION_LOG_MAX_BYTES = int(
+    os.environ.get("DEVCENTER_DECISION_LOG_MAX_BYTES", str(64 * 1024 * 1024))
+)
+DEVCENTER_DECISION_LOG_BACKUPS = int(os.environ.get("DEVCENTER_DECISION_LOG_BACKUPS", "5"))
+DEVCENTER_DECISION_LOG_URL = os.environ.get("DEVCENTER_DECISION_LOG_URL", "")
+DEVCENTER_DECISION_LOG_BUFFER = int(os.environ.get("DEVCENTER_DECISION_LOG_BUFFER", "100000"))
 # DOT's own client model, named because its models are swappable (migrations refer to it).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -1,0 +1,121 @@
+"""Benchmark (l): the decision log's cost (issue 12 §5).
+
+(b) and (c) against three servers of the same build started side by side, the decision log off,
+at 1% and at 100% sampling (`DEVCENTER_DECISION_LOG_RATE`, JSON-lines file in the server's var
+dir), measured in turn, best of `rounds`. Targets: at 1% within 5% of off, at 100% within 20%.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from bench import batch, single
+from bench.report import Check, check_at_least, print_check, rate
+from bench.server import RunningServer, running_server
+from bench.workload import mixed_requests
+from devcenter.policy import Policy
+
+RATES = (("off", 0.0), ("1%", 0.01), ("100%", 1.0))
+TARGETS = {"1%": 0.95, "100%": 0.80}
+LOG_FILE = "decisions.jsonl"
+
+
+@dataclass(frozen=True)
+class LogSize:
+    """How much work benchmark (l) does."""
+
+    batch: batch.BatchSize
+    single: single.SingleSize
+    rounds: int = 2
+
+
+FULL = LogSize(batch.BatchSize(seconds=6.0), single.SingleSize(seconds=6.0, warmup_seconds=1.0))
+QUICK = LogSize(
+    batch.BatchSize(requests_per_call=2_000, connections_per_worker=1, seconds=1.0),
+    single.SingleSize(connections=4, wrk_threads=1, seconds=1.0, warmup_seconds=0.0),
+    rounds=1,
+)
+
+
+def run(policy: Policy, workers: int, quick: bool, client: str) -> list[Check]:
+    """Run benchmark (l), print its figures and return its checks."""
+    size = QUICK if quick else FULL
+    client = single.pick_client(client)
+    count = size.batch.requests_per_call
+    body = json.dumps({"requests": mixed_requests(policy, count)}, separators=(",", ":")).encode()
+    print(
+        f"(l) decision log off / 1% / 100%: (b) {count:,} per call and (c) single decisions,"
+        f" three servers of {workers} workers side by side, best of {size.rounds}",
+        flush=True,
+    )
+    batch_rates: dict[str, list[float]] = {name: [] for name, _ in RATES}
+    single_rates: dict[str, list[float]] = {name: [] for name, _ in RATES}
+    with ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(
+                running_server(workers, {"DEVCENTER_DECISION_LOG_RATE": str(share)})
+            )
+            for name, share in RATES
+        }
+        for _ in range(size.rounds):
+            for name, server in servers.items():
+                batch_rates[name].append(batch_rate(server, body, size))
+                single_rates[name].append(single_rate(server, size, client))
+        written = {name: log_lines(server) for name, server in servers.items()}
+    return report(batch_rates, single_rates, written)
+
+
+def batch_rate(server: RunningServer, body: bytes, size: LogSize) -> float:
+    """Return (b)'s end-to-end decisions/s against `server`."""
+    driven = batch.drive(server, body, size.batch)
+    failures = [failure for tally in driven.tallies for failure in tally.failures]
+    if failures:
+        raise RuntimeError(f"benchmark (l) calls failed: {failures[:3]}")
+    calls = sum(tally.calls for tally in driven.tallies)
+    return calls * size.batch.requests_per_call / driven.seconds
+
+
+def single_rate(server: RunningServer, size: LogSize, client: str) -> float:
+    """Return (c)'s single decisions/s against `server`."""
+    path = single.DECISIONS_PATH
+    if size.single.warmup_seconds > 0:
+        single.measure(server, path, size.single, size.single.warmup_seconds, client)
+    result = single.measure(server, path, size.single, size.single.seconds, client)
+    if result.errors:
+        raise RuntimeError(f"benchmark (l) {path}: {result.errors} errors or non-2xx answers")
+    return result.per_second
+
+
+def log_lines(server: RunningServer) -> int:
+    """Return how many decisions the server's log file holds (rotated files included)."""
+    found = sorted(server.var_dir.glob(f"{LOG_FILE}*"))
+    return sum(sum(1 for _ in path.open("rb")) for path in found)
+
+
+def report(
+    batch_rates: dict[str, list[float]], single_rates: dict[str, list[float]], written: dict
+) -> list[Check]:
+    """Print the figures and return the checks (each sampling rate against off)."""
+    checks = []
+    for label, rates in (("(b)", batch_rates), ("(c)", single_rates)):
+        best = {name: max(values) for name, values in rates.items()}
+        print(
+            f"  {label} " + "; ".join(f"log {name}: {rate(best[name])}" for name, _ in RATES),
+            flush=True,
+        )
+        for name, target in TARGETS.items():
+            checks.append(
+                check_at_least(
+                    f"(l) {label} log {name} / off",
+                    rate(best[name]),
+                    f"off {rate(best['off'])}",
+                    best[name] / best["off"],
+                    target,
+                )
+            )
+    print("  decisions written: " + ", ".join(f"{n} {written[n]:,}" for n, _ in RATES))
+    for check in checks:
+        print_check(check)
+    return checks
