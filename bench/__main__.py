@@ -11,6 +11,7 @@ from dataclasses import replace
 from types import FrameType
 
 from bench import batch, inprocess, registry, single, writes
+from bench import events as events_bench
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -39,8 +40,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        default="abcdw",
-        help="which benchmarks to run (letters of abcdw; d: registry, w: writes), or oauth",
+        default="abcdwe",
+        help="which benchmarks to run (letters of abcdwe; d: registry, w: writes, e: events),"
+        " or oauth",
     )
     parser.add_argument(
         "--workers", type=int, default=core_count(), help="server workers (default: cores)"
@@ -89,6 +91,10 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "w" in options.only:
         print(describe_idle("(w)", idle_seconds))
         checks += writes.run(options.quick)
+        print()
+    if "e" in options.only:
+        print(describe_idle("(e)", idle_seconds))
+        checks += events_bench.run(options.quick)
         print()
     return checks
 

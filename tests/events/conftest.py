@@ -75,6 +75,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
+            if answer == "hang":  # the worker is killed meanwhile
+                time.sleep(5)
+                return
             if answer == "timeout":
                 time.sleep(2.5)
                 answer = 200

@@ -85,6 +85,9 @@ def deliveries_claim(*, worker: str, limit: int) -> list[Claimed]:
     now = clock.now()
     until = now + timedelta(seconds=lease_seconds())
     scheduled = DeliveryState.SCHEDULED.value
+    due = WebhookDelivery.objects.filter(state=scheduled, next_attempt_at__lte=now)
+    if not due.exists():
+        return []  # nothing due: no write transaction (SQLite's would lock the database)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             _claim_sql(connection.vendor == "postgresql"),
