@@ -20,7 +20,7 @@ import signal
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ from devcenter.events.services import (
     deliveries_record,
     events_fan_out,
     lease_seconds,
+    relaxed_commit,
     signing_secrets,
 )
 from devcenter.events.signing import signed_headers
@@ -89,6 +90,7 @@ def deliveries_claim(*, worker: str, limit: int) -> list[Claimed]:
     if not due.exists():
         return []  # nothing due: no write transaction (SQLite's would lock the database)
     with transaction.atomic(), connection.cursor() as cursor:
+        relaxed_commit()
         cursor.execute(
             _claim_sql(connection.vendor == "postgresql"),
             [until, worker, scheduled, now, now, scheduled, limit],
@@ -209,35 +211,52 @@ class Worker:
 
     def __init__(self, *, threads: int | None = None, batch: int | None = None) -> None:
         self.threads = threads or int(getattr(settings, "DEVCENTER_WEBHOOK_THREADS", 32))
-        self.batch = batch or 4 * self.threads
+        self.batch = batch or 8 * self.threads
+        self.in_flight: list[Future[AttemptOutcome]] = []
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.sender = Sender(pool_size=self.threads)
         self.pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
         self.stopping = threading.Event()
         self.poll = float(getattr(settings, "DEVCENTER_WEBHOOK_POLL_SECONDS", 0.05))
 
-    def run_once(self) -> int:
-        """Fan out and deliver one batch; return how many events and deliveries were handled."""
+    def run_once(self, *, pipelined: bool = False) -> int:
+        """Fan out and deliver one batch; return how many events and deliveries were handled.
+
+        Pipelined (the `run` loop), the batch is sent while the previous batch's outcomes are
+        recorded and the next batch claimed: a queue's head stays leased until recorded, so
+        order per partner holds all the same.
+        """
         fanned = events_fan_out()
         claimed = deliveries_claim(worker=self.name, limit=self.batch)
-        if claimed:
-            outcomes = list(self.pool.map(self.sender.send, claimed))
-            deliveries_record(outcomes=outcomes, worker=self.name)
-        return fanned + len(claimed)
+        sending = [self.pool.submit(self.sender.send, c) for c in claimed]
+        finished = self._record(self.in_flight)
+        self.in_flight = sending
+        if not pipelined:
+            finished += self._record(self.in_flight)
+            self.in_flight = []
+        return fanned + len(claimed) + finished
+
+    def _record(self, futures: list[Future[AttemptOutcome]]) -> int:
+        if futures:
+            deliveries_record(outcomes=[f.result() for f in futures], worker=self.name)
+        return len(futures)
 
     def run(self, *, until_idle: bool = False) -> None:
         """Work until stopped (SIGTERM/SIGINT), or until nothing is left when `until_idle`."""
         while not self.stopping.is_set():
             try:
-                busy = self.run_once()
+                busy = self.run_once(pipelined=True)
             except Exception:
                 logger.exception("webhook worker round failed")
+                self.in_flight = []  # their leases run out: sent again later
                 connection.close()
                 busy = 0
             if not busy:
                 if until_idle:
                     break
                 self.stopping.wait(self.poll)
+        self._record(self.in_flight)
+        self.in_flight = []
         self.close()
 
     def stop_on_signals(self) -> None:
