@@ -102,10 +102,18 @@ def _report(f: dict[str, Any]) -> list[Check]:
             f["throughput_1"] / TARGET_DELIVERIES,
             1.0,
         ),
-        info("(e) 2 workers / 1", rate(f["throughput_2"]), rate(f["throughput_1"]),
-             f["throughput_2"] / f["throughput_1"]),
-        info("(e) feed HTTP / in process", rate(f["feed_http"]), rate(f["feed_inprocess"]),
-             f["feed_http"] / f["feed_inprocess"]),
+        info(
+            "(e) 2 workers / 1",
+            rate(f["throughput_2"]),
+            rate(f["throughput_1"]),
+            f["throughput_2"] / f["throughput_1"],
+        ),
+        info(
+            "(e) feed HTTP / in process",
+            rate(f["feed_http"]),
+            rate(f["feed_inprocess"]),
+            f["feed_http"] / f["feed_inprocess"],
+        ),
     ]
     for check in checks:
         print_check(check)
@@ -203,7 +211,9 @@ def lag(directory: str, seconds: int) -> dict[str, float]:
         card = cards.pop(partner.public_id, None)
         if card is None:
             cards[partner.public_id] = card_register(
-                partner_id=partner.public_id, token="tok_visa", by=user  # noqa: S106
+                partner_id=partner.public_id,
+                token="tok_visa",  # noqa: S106 (the sandbox verifier's test token)
+                by=user,
             )
         else:
             card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
@@ -303,8 +313,17 @@ def feed(directory: str, count: int) -> dict[str, float]:
     _, key = apikey_create(name="bench-feed", scope="decisions")
     port = free_port()
     server = _start(
-        [sys.executable, "-m", "devcenter.cli", "serve", "--no-worker", "--workers", "1",
-         "--port", str(port)]
+        [
+            sys.executable,
+            "-m",
+            "devcenter.cli",
+            "serve",
+            "--no-worker",
+            "--workers",
+            "1",
+            "--port",
+            str(port),
+        ]
     )
     try:
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -319,7 +338,9 @@ def feed(directory: str, count: int) -> dict[str, float]:
         cursor_value, seen, started = str(top), 0, time.monotonic()
         headers = {"Authorization": f"Bearer {key}"}
         while True:
-            client.request("GET", f"/api/v1/events?limit=1000&after={cursor_value}", headers=headers)
+            client.request(
+                "GET", f"/api/v1/events?limit=1000&after={cursor_value}", headers=headers
+            )
             page = json.loads(client.getresponse().read())
             if not page["events"]:
                 break
@@ -331,7 +352,9 @@ def feed(directory: str, count: int) -> dict[str, float]:
         server.wait(timeout=60)
     after, read, started = top, 0, time.monotonic()
     while True:
-        result = events_page(after=after, limit=1000, audit_types=list(EVENT_TYPE_OF), partners=None)
+        result = events_page(
+            after=after, limit=1000, audit_types=list(EVENT_TYPE_OF), partners=None
+        )
         if not result.events:
             break
         read += sum(1 for _ in (e.as_dict() for e in result.events))

@@ -117,12 +117,16 @@ def test_a_rolled_back_change_leaves_no_event(owner: Any) -> None:
     caller = ApiCaller(api_key(owner))
     before = _all(caller)
 
-    class Undo(Exception):
+    class UndoError(Exception):
         pass
 
-    with pytest.raises(Undo), transaction.atomic():
-        card_remove(partner_id=partner.public_id, card_id=card.public_id, by=owner)
-        raise Undo
+    def remove_then_fail() -> None:
+        with transaction.atomic():
+            card_remove(partner_id=partner.public_id, card_id=card.public_id, by=owner)
+            raise UndoError
+
+    with pytest.raises(UndoError):
+        remove_then_fail()
 
     assert _all(caller) == before
 

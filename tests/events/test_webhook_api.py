@@ -71,7 +71,9 @@ def test_invalid_fields_are_422(api, partner, receiver, fields, code, field):
 
 def test_a_developer_member_may_not_manage_webhooks(owner, partner, receiver):
     developer = platform_user()
-    member_add(partner_id=partner.public_id, email=developer.email, role=MemberRole.DEVELOPER, by=owner)
+    member_add(
+        partner_id=partner.public_id, email=developer.email, role=MemberRole.DEVELOPER, by=owner
+    )
     response = _create(ApiCaller(api_key(developer)), partner, receiver.url)
     assert response.status_code == 403
     assert response.json()["code"] == default_role_code("webhooks.manage")
@@ -92,7 +94,9 @@ def test_a_stranger_gets_404(partner, receiver):
 
 
 def test_patch_disable_and_delete(api, owner, partner, receiver):
-    endpoint = webhook_endpoint_create(acting_user=owner, partner_id=partner.public_id, url=receiver.url)
+    endpoint = webhook_endpoint_create(
+        acting_user=owner, partner_id=partner.public_id, url=receiver.url
+    )
     path = f"/partners/{partner.public_id}/webhooks/{endpoint.public_id}"
     response = _patch(api, path, {"enabled": False, "events": ["all"]})
     assert response.status_code == 200
@@ -106,7 +110,9 @@ def test_patch_disable_and_delete(api, owner, partner, receiver):
 
 
 def test_rotate_test_send_replay_and_log(api, owner, partner, receiver):
-    endpoint = webhook_endpoint_create(acting_user=owner, partner_id=partner.public_id, url=receiver.url)
+    endpoint = webhook_endpoint_create(
+        acting_user=owner, partner_id=partner.public_id, url=receiver.url
+    )
     path = f"/partners/{partner.public_id}/webhooks/{endpoint.public_id}"
     rotated = api.post(f"{path}/rotate-secret")
     assert rotated.status_code == 200
@@ -140,7 +146,9 @@ def test_replay_of_another_partners_event_is_404(api, owner, partner, receiver):
     from devcenter.audit.models import AuditEvent
 
     their_event = AuditEvent.objects.filter(partner=theirs.public_id).last()
-    endpoint = webhook_endpoint_create(acting_user=owner, partner_id=partner.public_id, url=receiver.url)
+    endpoint = webhook_endpoint_create(
+        acting_user=owner, partner_id=partner.public_id, url=receiver.url
+    )
     path = f"/partners/{partner.public_id}/webhooks/{endpoint.public_id}"
     response = api.post(f"{path}/replay", {"event_id": f"evt_{their_event.sequence}"})
     assert response.status_code == 404

@@ -40,7 +40,9 @@ def partner(owner: Any) -> Any:
 
 @pytest.fixture
 def endpoint(owner: Any, partner: Any, receiver: Any) -> WebhookEndpoint:
-    return webhook_endpoint_create(acting_user=owner, partner_id=partner.public_id, url=receiver.url)
+    return webhook_endpoint_create(
+        acting_user=owner, partner_id=partner.public_id, url=receiver.url
+    )
 
 
 def _card_cycle(partner: Any, owner: Any) -> None:
@@ -55,7 +57,9 @@ def _drain(worker: Worker | None = None) -> Worker:
     return worker
 
 
-def test_events_after_the_endpoint_are_delivered_signed_in_order(owner, partner, endpoint, receiver):
+def test_events_after_the_endpoint_are_delivered_signed_in_order(
+    owner, partner, endpoint, receiver
+):
     _card_cycle(partner, owner)
     _drain()
     received = receiver.wait_for(4)
@@ -73,7 +77,10 @@ def test_events_after_the_endpoint_are_delivered_signed_in_order(owner, partner,
 
 def test_the_event_type_filter_holds(owner, partner, receiver):
     webhook_endpoint_create(
-        acting_user=owner, partner_id=partner.public_id, url=receiver.url, event_types=["card.removed"]
+        acting_user=owner,
+        partner_id=partner.public_id,
+        url=receiver.url,
+        event_types=["card.removed"],
     )
     _card_cycle(partner, owner)
     _drain()
@@ -144,8 +151,12 @@ def test_after_three_days_the_endpoint_is_disabled_and_its_owner_told(
 
 
 @pytest.mark.usefixtures("short_timeout")
-@pytest.mark.parametrize(("answer", "error"), [(500, ""), ("timeout", "timeout"), ("close", "connection")])
-def test_a_failing_receiver_is_logged_and_retried(owner, partner, endpoint, receiver, answer, error):
+@pytest.mark.parametrize(
+    ("answer", "error"), [(500, ""), ("timeout", "timeout"), ("close", "connection")]
+)
+def test_a_failing_receiver_is_logged_and_retried(
+    owner, partner, endpoint, receiver, answer, error
+):
     receiver.answers = [answer]
     card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
     worker = Worker(threads=2)
@@ -247,10 +258,14 @@ def test_rotation_signs_with_both_secrets_for_24_hours(
     rotated = webhook_secret_rotate(
         acting_user=owner, partner_id=partner.public_id, endpoint_id=endpoint.public_id
     )
-    webhook_test_send(acting_user=owner, partner_id=partner.public_id, endpoint_id=endpoint.public_id)
+    webhook_test_send(
+        acting_user=owner, partner_id=partner.public_id, endpoint_id=endpoint.public_id
+    )
     _drain()
     frozen_clock.advance(timedelta(hours=24, seconds=1))
-    webhook_test_send(acting_user=owner, partner_id=partner.public_id, endpoint_id=endpoint.public_id)
+    webhook_test_send(
+        acting_user=owner, partner_id=partner.public_id, endpoint_id=endpoint.public_id
+    )
     _drain()
     during, after = receiver.wait_for(2)
     for secret in (old_secret, rotated.secret):

@@ -5,7 +5,6 @@ a developer key or the portal session reads the events of the caller's own partn
 Webhook endpoints of a partner are its owners' (the policy's `webhooks.read` / `webhooks.manage`).
 """
 
-
 from datetime import datetime
 from typing import Annotated, Any
 

@@ -64,7 +64,7 @@ def _checked_address(host: str, port: int, *, loopback_ok: bool, field: str) -> 
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise event_error(InvalidError, EventErrorCode.URL_UNRESOLVABLE, field=field) from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses or not all(is_allowed(a, loopback_ok=loopback_ok) for a in addresses):
         raise event_error(InvalidError, EventErrorCode.URL_NOT_PUBLIC, field=field)
     return addresses[0]

@@ -147,7 +147,7 @@ def type_change(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     policy = default_policy()
 
     def allowed(state: dict[str, Any]) -> set[str]:
-        partner_type, status = state.get("partner_type"), state.get("status")
+        partner_type, status = state.get("partner_type"), str(state.get("status", ""))
         return {
             service
             for service in policy.services

@@ -336,8 +336,11 @@ def _replayed_events(endpoint: WebhookEndpoint, event_id: str | None, since: Any
     if event_id is not None:
         sequence = sequence_of(event_id)
         found = audit_event_at(sequence=sequence) if sequence is not None else None
-        visible = found is not None and found.event_type in EVENT_TYPE_OF
-        if not visible or (endpoint.partner and found.partner != endpoint.partner):
+        if (
+            found is None
+            or found.event_type not in EVENT_TYPE_OF
+            or (endpoint.partner and found.partner != endpoint.partner)
+        ):
             raise event_error(NotFoundError, EventErrorCode.EVENT_NOT_FOUND, field="event_id")
         return [project(found)]
     if since is None:
