@@ -168,7 +168,10 @@ def _individuals(count: int) -> list[Any]:
         user = get_user_model().objects.create_user(username=email, email=email)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         partners.append(
-            (partner_register_individual(user=user, registration_name=f"bench {index}"), user)
+            (
+                partner_register_individual(acting_user=user, registration_name=f"bench {index}"),
+                user,
+            )
         )
     return partners
 
@@ -213,10 +216,10 @@ def lag(directory: str, seconds: int) -> dict[str, float]:
             cards[partner.public_id] = card_register(
                 partner_id=partner.public_id,
                 token="tok_visa",  # noqa: S106 (the sandbox verifier's test token)
-                by=user,
+                acting_user=user,
             )
         else:
-            card_remove(partner_id=partner.public_id, card_id=card.public_id, by=user)
+            card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=user)
         at, after = time.time(), audit_current_sequence()
         committed.update(dict.fromkeys(range(before + 1, after + 1), at))
         before = after

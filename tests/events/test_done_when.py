@@ -25,7 +25,7 @@ def test_a_card_removed_in_the_portal_reaches_the_receiver_signed_within_a_secon
     # Given an individual partner with a card, a webhook endpoint and a running worker
     owner = platform_user()
     partner = individual_partner(user=owner)
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     endpoint = webhook_endpoint_create(
         acting_user=owner, partner_id=partner.public_id, url=receiver.url
     )

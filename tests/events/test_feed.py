@@ -24,8 +24,8 @@ def busy_partner(owner: Any) -> Any:
     """An individual partner with a few events: created, card verified/removed twice."""
     partner = individual_partner(user=owner)
     for _ in range(2):
-        card = card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
-        card_remove(partner_id=partner.public_id, card_id=card.public_id, by=owner)
+        card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
+        card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=owner)
     return partner
 
 
@@ -113,7 +113,7 @@ def test_anonymous_is_401(db: None) -> None:
 
 def test_a_rolled_back_change_leaves_no_event(owner: Any) -> None:
     partner = individual_partner(user=owner)
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     caller = ApiCaller(api_key(owner))
     before = _all(caller)
 
@@ -122,7 +122,7 @@ def test_a_rolled_back_change_leaves_no_event(owner: Any) -> None:
 
     def remove_then_fail() -> None:
         with transaction.atomic():
-            card_remove(partner_id=partner.public_id, card_id=card.public_id, by=owner)
+            card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=owner)
             raise UndoError
 
     with pytest.raises(UndoError):
@@ -140,7 +140,7 @@ def test_wait_long_polls_until_an_event_arrives() -> None:
 
     def change_later() -> None:
         time.sleep(0.6)
-        card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+        card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
         connection.close()
 
     writer = threading.Thread(target=change_later)

@@ -112,7 +112,7 @@ def test_delivery_checks_again_dns_rebinding(
     )
     # When the name now resolves to the metadata address and an event is delivered
     resolves_to["rebind.example.test"] = "169.254.169.254"
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     Worker(threads=1).run_once()
     # Then nothing is sent; the attempt is logged as refused and retried later
     attempt = WebhookAttempt.objects.get()

@@ -72,7 +72,10 @@ def test_invalid_fields_are_422(api, partner, receiver, fields, code, field):
 def test_a_developer_member_may_not_manage_webhooks(owner, partner, receiver):
     developer = platform_user()
     member_add(
-        partner_id=partner.public_id, email=developer.email, role=MemberRole.DEVELOPER, by=owner
+        partner_id=partner.public_id,
+        email=developer.email,
+        role=MemberRole.DEVELOPER,
+        acting_user=owner,
     )
     response = _create(ApiCaller(api_key(developer)), partner, receiver.url)
     assert response.status_code == 403
@@ -142,7 +145,7 @@ def test_replay_of_another_partners_event_is_404(api, owner, partner, receiver):
     from tests.partners.factories import individual_partner
 
     theirs = individual_partner(user=stranger)
-    card_register(partner_id=theirs.public_id, token="tok_visa", by=stranger)  # noqa: S106
+    card_register(partner_id=theirs.public_id, token="tok_visa", acting_user=stranger)  # noqa: S106
     from devcenter.audit.models import AuditEvent
 
     their_event = AuditEvent.objects.filter(partner=theirs.public_id).last()

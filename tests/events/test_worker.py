@@ -46,8 +46,8 @@ def endpoint(owner: Any, partner: Any, receiver: Any) -> WebhookEndpoint:
 
 
 def _card_cycle(partner: Any, owner: Any) -> None:
-    card = card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
-    card_remove(partner_id=partner.public_id, card_id=card.public_id, by=owner)
+    card = card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
+    card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=owner)
 
 
 def _drain(worker: Worker | None = None) -> Worker:
@@ -96,7 +96,7 @@ def test_a_partner_endpoint_gets_only_its_partners_events(owner, partner, endpoi
 
 def test_retries_follow_the_schedule(owner, partner, endpoint, receiver, frozen_clock):
     receiver.default = 500
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     worker = _drain()
     head = WebhookDelivery.objects.order_by("pk").first()
     waits = []
@@ -122,7 +122,7 @@ def test_after_three_days_the_endpoint_is_disabled_and_its_owner_told(
     owner, partner, endpoint, receiver, frozen_clock, django_capture_on_commit_callbacks
 ):
     receiver.default = 500
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     worker = _drain()
     for _ in range(20):
         endpoint.refresh_from_db()
@@ -158,7 +158,7 @@ def test_a_failing_receiver_is_logged_and_retried(
     owner, partner, endpoint, receiver, answer, error
 ):
     receiver.answers = [answer]
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     worker = Worker(threads=2)
     worker.run_once()
     attempt = WebhookAttempt.objects.get()
@@ -189,7 +189,7 @@ def test_order_per_partner_holds_under_retries(owner, partner, endpoint, receive
 def test_a_killed_workers_lease_runs_out_and_another_delivers(
     owner, partner, endpoint, receiver, frozen_clock
 ):
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     dead = Worker(threads=1)
     from devcenter.events.services import events_fan_out
 
@@ -207,7 +207,7 @@ def test_a_killed_workers_lease_runs_out_and_another_delivers(
 
 
 def test_delivery_log_records_status_duration_and_excerpt(owner, partner, endpoint, receiver):
-    card_register(partner_id=partner.public_id, token="tok_visa", by=owner)  # noqa: S106
+    card_register(partner_id=partner.public_id, token="tok_visa", acting_user=owner)  # noqa: S106
     _drain()
     attempt = WebhookAttempt.objects.filter(endpoint=endpoint).first()
     assert attempt.status_code == 200

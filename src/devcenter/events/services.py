@@ -84,7 +84,7 @@ def _description(value: str) -> str:
 def _require(partner_id: str, acting_user: ActingUser | None, operation: str) -> None:
     from devcenter.partners.selectors import partner_lock_for
 
-    partner_lock_for(public_id=partner_id, user=acting_user, operation=operation)
+    partner_lock_for(public_id=partner_id, acting_user=acting_user, operation=operation)
 
 
 @transaction.atomic
