@@ -30,7 +30,7 @@ def _text(endpoint: WebhookEndpoint) -> tuple[str, str]:
 def _link(endpoint: WebhookEndpoint) -> str:
     base = settings.DEVCENTER_BASE_URL
     if endpoint.partner:
-        return f"{base}/partners/{endpoint.partner}/webhooks/"
+        return f"{base}/partners/{endpoint.partner}/"  # the webhooks screen is not built yet
     return f"{base}/admin/events/webhookendpoint/"
 
 
