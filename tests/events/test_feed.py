@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from devcenter.errors import InvalidError
+from devcenter.events.selectors import check_limit, check_wait, parse_cursor
 from devcenter.partners.services import card_register, card_remove
 from tests.api.factories import ApiCaller, api_key
 from tests.partners.factories import corporate_general_partner, individual_partner, platform_user
@@ -91,12 +93,12 @@ def test_session_reads_the_feed(client: Any, owner: Any, busy_partner: Any) -> N
 @pytest.mark.parametrize(
     ("params", "code", "field"),
     [
-        ({"after": "abc"}, "invalid_cursor", "after"),
-        ({"after": "-1"}, "invalid_cursor", "after"),
-        ({"limit": "0"}, "invalid_limit", "limit"),
-        ({"limit": "1001"}, "invalid_limit", "limit"),
+        ({"after": "abc"}, "invalid_field", "after"),
+        ({"after": "-1"}, "invalid_field", "after"),
+        ({"limit": "0"}, "invalid_field", "limit"),
+        ({"limit": "1001"}, "invalid_field", "limit"),
         ({"types": "card.exploded"}, "unknown_event_type", "types"),
-        ({"wait": "31"}, "invalid_wait", "wait"),
+        ({"wait": "31"}, "invalid_field", "wait"),
     ],
 )
 def test_invalid_parameters_are_422_naming_the_field(owner, params, code, field):
@@ -104,6 +106,20 @@ def test_invalid_parameters_are_422_naming_the_field(owner, params, code, field)
     assert response.status_code == 422
     assert response.json()["code"] == code
     assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "code", "field"),
+    [
+        (parse_cursor, "x1", "invalid_cursor", "after"),
+        (check_limit, 0, "invalid_limit", "limit"),
+        (check_wait, 30.5, "invalid_wait", "wait"),
+    ],
+)
+def test_the_selectors_refuse_what_the_schema_would(check, value, code, field):
+    with pytest.raises(InvalidError) as refused:
+        check(value)
+    assert (refused.value.code, refused.value.field) == (code, field)
 
 
 def test_anonymous_is_401(db: None) -> None:
@@ -161,3 +177,7 @@ def test_wait_is_bounded_and_answers_empty(owner: Any, settings: Any) -> None:
     page = caller.get("/events", after=cursor, wait="0.5").json()
     assert page == {"events": [], "next_cursor": cursor}
     assert 0.4 <= time.monotonic() - started < 3
+    settings.DEVCENTER_EVENTS_WAIT_CAP_SECONDS = 0.2  # the server's own bound
+    started = time.monotonic()
+    assert caller.get("/events", after=cursor, wait="30").json()["events"] == []
+    assert time.monotonic() - started < 3

@@ -59,7 +59,7 @@ def test_create_shows_the_secret_once(api: ApiCaller, partner: Any, receiver: An
     [
         ({"url": "not a url"}, "url_invalid", "url"),
         ({"events": ["card.exploded"]}, "unknown_event_type", "events"),
-        ({"description": "x" * 501}, "description_too_long", "description"),
+        ({"description": "x" * 501}, "invalid_field", "description"),
     ],
 )
 def test_invalid_fields_are_422(api, partner, receiver, fields, code, field):

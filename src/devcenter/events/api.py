@@ -54,10 +54,12 @@ class EventPageOut(Schema):
 
 
 class EventsQuery(Schema):
-    after: Annotated[str, NoNul] | None = Field(None, description="a next_cursor; none: start")
-    limit: int = Field(100, description="1 to 1000")
+    after: Annotated[str, NoNul] | None = Field(
+        None, pattern=r"^[0-9]{0,18}$", description="a next_cursor; none: from the start"
+    )
+    limit: int = Field(100, ge=1, le=1000, description="events per page")
     types: Annotated[str, NoNul] | None = Field(None, description="event types, comma-separated")
-    wait: float = Field(0, description="long-poll: seconds (at most 30) to wait for an event")
+    wait: float = Field(0, ge=0, le=30, description="long-poll: seconds to wait for an event")
 
 
 @router.get(
@@ -110,14 +112,14 @@ class WebhookIn(Schema):
     events: list[Annotated[str, NoNul, MaxLen(60)]] = Field(
         default_factory=lambda: [services.ALL_EVENTS], description='["all"] or event types'
     )
-    description: Annotated[str, NoNul, MaxLen(2000)] = ""
+    description: Annotated[str, NoNul, MaxLen(500)] = ""
     enabled: bool = True
 
 
 class WebhookPatchIn(Schema):
     url: Annotated[str, NoNul, MaxLen(2000)] | None = None
     events: list[Annotated[str, NoNul, MaxLen(60)]] | None = None
-    description: Annotated[str, NoNul, MaxLen(2000)] | None = None
+    description: Annotated[str, NoNul, MaxLen(500)] | None = None
     enabled: bool | None = None
 
 

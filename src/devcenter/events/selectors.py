@@ -88,13 +88,15 @@ def events_wait(
     partners: list[str] | None,
     wait: float,
 ) -> EventPage:
-    """Return the next page; when it is empty, wait up to `wait` seconds for one that is not.
+    """Return the next page; when it is empty, wait up to `wait` seconds for one that is not
+    (at most `DEVCENTER_EVENTS_WAIT_CAP_SECONDS`: a server may answer an empty page earlier).
 
     Between checks the thread sleeps on the in-process bell (rung when this process commits
     an audit event) for at most `DEVCENTER_EVENTS_POLL_SECONDS`; outside a transaction the
     database connection is given back while it sleeps.
     """
-    deadline = time.monotonic() + wait
+    cap = float(getattr(settings, "DEVCENTER_EVENTS_WAIT_CAP_SECONDS", WAIT_MAX))
+    deadline = time.monotonic() + min(wait, cap)
     interval = float(getattr(settings, "DEVCENTER_EVENTS_POLL_SECONDS", 0.5))
     while True:
         page = events_page(after=after, limit=limit, audit_types=audit_types, partners=partners)

@@ -211,6 +211,8 @@ DEVCENTER_WEBHOOK_LEASE_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_LEASE_
 DEVCENTER_WEBHOOK_THREADS = int(os.environ.get("DEVCENTER_WEBHOOK_THREADS", "32"))
 DEVCENTER_WEBHOOK_POLL_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_POLL_SECONDS", "0.05"))
 DEVCENTER_EVENTS_POLL_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_POLL_SECONDS", "0.5"))
+# The longest a feed long-poll holds a server thread (the API accepts `wait` up to 30 s).
+DEVCENTER_EVENTS_WAIT_CAP_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_WAIT_CAP_SECONDS", "30"))
 # DOT's own client model, named because its models are swappable (migrations refer to it).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
