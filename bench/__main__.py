@@ -20,6 +20,7 @@ from bench import (
     single,
     writes,
 )
+from bench import events as events_bench
 from bench import oauth as oauth_bench
 from bench.machine import core_count, describe_idle
 from bench.report import Check, summary_table
@@ -50,9 +51,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         default="abcdlrw",
         help=(
-            "which benchmarks to run (letters of abcdlrwp; d: registry, l: decision log,"
-            " r: registration decisions, w: writes, p: policy diff over the registry, not in the"
-            " default set), or oauth"
+            "which benchmarks to run (letters of abcdlrwpe; d: registry, l: decision log,"
+            " r: registration decisions, w: writes; p: policy diff over the registry and e: events,"
+            " not in the default set), or oauth"
         ),
     )
     parser.add_argument(
@@ -114,6 +115,9 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "p" in options.only:
         print(describe_idle("(p)", idle_seconds))
         checks += policy_diff.run(options.quick)
+    if "e" in options.only:
+        print(describe_idle("(e)", idle_seconds))
+        checks += events_bench.run(options.quick)
         print()
     return checks
 

@@ -16,6 +16,7 @@ from devcenter.accounts.api import router as accounts_router
 from devcenter.api_support.auth import developer_auth
 from devcenter.api_support.errors import install_error_handlers
 from devcenter.audit.api import router as audit_router
+from devcenter.events.api import router as events_router
 from devcenter.partners.api import router as partners_router
 from devcenter.partners.api import staff_router as partners_staff_router
 from devcenter.registrations.api import router as registrations_router
@@ -50,3 +51,4 @@ api.add_router("/", audit_router)
 api.add_router("/", partners_staff_router)
 api.add_router("/", registrations_router)
 api.add_router("/", registrations_staff_router)
+api.add_router("/", events_router)

@@ -61,6 +61,14 @@ SEMANTIC_CODES = {
     "image_too_large",
     "image_kind_not_accepted",
     "link_invalid",
+    # Events and webhooks: a URL must resolve to an allowed address, event types are a list
+    # the document states as strings, a replay names an event or a time.
+    "url_invalid",
+    "url_not_https",
+    "url_not_public",
+    "url_unresolvable",
+    "unknown_event_type",
+    "replay_target_required",
 }
 
 
@@ -105,6 +113,7 @@ def _keep_the_test_connection() -> Iterator[None]:
 def keys(settings: Any, tmp_path: Any) -> dict[str, str]:
     """A developer key (owner of a general partner) and a staff key (staff with TOTP)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEVCENTER_EVENTS_WAIT_CAP_SECONDS = 0.05  # a long-poll answers at once here
     developer = platform_user()
     corporate_general_partner(user=developer)
     return {"developer": api_key(developer), "staff": api_key(StaffFactory(), "staff")}

@@ -7,6 +7,7 @@ sequences become visible in order: a reader that sees sequence N sees every sequ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Max, QuerySet
 
@@ -82,3 +83,36 @@ def audit_touched_after(*, sequence: int, limit: int = 10_000) -> list[tuple[int
         (number, digest, partner, target_id if target == AuditTarget.ACCOUNT else "")
         for number, digest, partner, target, target_id in rows
     ]
+
+
+def audit_events_page(
+    *,
+    after: int,
+    upto: int,
+    event_types: list[str],
+    partners: list[str] | None = None,
+    limit: int,
+) -> list[AuditEvent]:
+    """Return up to `limit` events with `after < sequence <= upto` of `event_types` (and of
+    `partners`, when given), oldest first: a page of the events feed."""
+    events = AuditEvent.objects.filter(
+        sequence__gt=after, sequence__lte=upto, event_type__in=event_types
+    )
+    if partners is not None:
+        events = events.filter(partner__in=partners)
+    return list(events.order_by("sequence")[:limit])
+
+
+def audit_event_at(*, sequence: int) -> AuditEvent | None:
+    """Return the event at `sequence`, or None."""
+    return AuditEvent.objects.filter(sequence=sequence).first()
+
+
+def audit_events_since(
+    *, occurred_after: datetime, event_types: list[str], partner: str | None, limit: int
+) -> list[AuditEvent]:
+    """Return up to `limit` events of `event_types` that occurred after a time, oldest first."""
+    events = AuditEvent.objects.filter(occurred_at__gt=occurred_after, event_type__in=event_types)
+    if partner is not None:
+        events = events.filter(partner=partner)
+    return list(events.order_by("sequence")[:limit])

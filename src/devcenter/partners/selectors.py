@@ -152,3 +152,21 @@ def verified_cards_expiring_by(*, day: date) -> QuerySet[Card]:
         .select_related("partner")
         .order_by("pk")
     )
+
+
+def partner_owner_emails(*, public_id: str) -> list[str]:
+    """Return the e-mail addresses of the partner's active owners."""
+    from devcenter.partners.choices import MemberRole
+
+    return list(
+        Membership.objects.filter(
+            partner__public_id=public_id, role=MemberRole.OWNER, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def partner_ids_of_user(*, user: Any) -> list[str]:
+    """Return the public ids of the partners `user` is a member of."""
+    return list(Partner.objects.filter(memberships__user=user).values_list("public_id", flat=True))

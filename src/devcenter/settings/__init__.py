@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "devcenter.personas",  # `devcenter personas`: test partners for platform services
     "devcenter.policy_history",  # every policy version run, for point-in-time answers
     "devcenter.api_support",  # the registry JSON API: idempotency records, OpenAPI export
+    "devcenter.events",  # the events feed and webhooks (the audit log is the outbox)
 ]
 # The portal (landing page, `devcenter policy`/`decide`) is built in parallel; it joins
 # as soon as the package exists.
@@ -221,6 +222,16 @@ DEVCENTER_DECISION_LOG_MAX_BYTES = int(
 DEVCENTER_DECISION_LOG_BACKUPS = int(os.environ.get("DEVCENTER_DECISION_LOG_BACKUPS", "5"))
 DEVCENTER_DECISION_LOG_URL = os.environ.get("DEVCENTER_DECISION_LOG_URL", "")
 DEVCENTER_DECISION_LOG_BUFFER = int(os.environ.get("DEVCENTER_DECISION_LOG_BUFFER", "100000"))
+# Webhooks (devcenter.events): loopback and plain-http endpoints are allowed in development and
+# tests only (production.py turns this off: https to public addresses only).
+DEVCENTER_WEBHOOK_ALLOW_LOOPBACK = _env_flag("DEVCENTER_WEBHOOK_ALLOW_LOOPBACK", default=True)
+DEVCENTER_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_TIMEOUT_SECONDS", "10"))
+DEVCENTER_WEBHOOK_LEASE_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_LEASE_SECONDS", "60"))
+DEVCENTER_WEBHOOK_THREADS = int(os.environ.get("DEVCENTER_WEBHOOK_THREADS", "32"))
+DEVCENTER_WEBHOOK_POLL_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_POLL_SECONDS", "0.05"))
+DEVCENTER_EVENTS_POLL_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_POLL_SECONDS", "0.5"))
+# The longest a feed long-poll holds a server thread (the API accepts `wait` up to 30 s).
+DEVCENTER_EVENTS_WAIT_CAP_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_WAIT_CAP_SECONDS", "30"))
 # DOT's own client model, named because its models are swappable (migrations refer to it).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -61,4 +61,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+# Webhooks: https to public addresses only (server-side request forgery).
+DEVCENTER_WEBHOOK_ALLOW_LOOPBACK = _env_flag("DEVCENTER_WEBHOOK_ALLOW_LOOPBACK", default=False)
 DEVCENTER_PRODUCTION = True  # refuses test personas unless asked (`devcenter personas`)

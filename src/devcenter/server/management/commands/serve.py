@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, Literal
@@ -71,6 +73,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the webhook worker beside the server (run `devcenter worker`)",
+        )
+        parser.add_argument(
             "--no-migrate",
             action="store_true",
             help="do not apply pending migrations to the embedded SQLite database",
@@ -92,9 +99,12 @@ class Command(BaseCommand):
         own_metrics = METRICS_ENV not in os.environ
         if own_metrics:
             os.environ[METRICS_ENV] = str(_metrics_directory())
+        worker = None if options["no_worker"] else _start_webhook_worker()
         try:
             self._run(options["host"], options["port"], max(1, options["workers"]))
         finally:
+            if worker is not None:
+                _stop_webhook_worker(worker)
             if own_metrics:
                 shutil.rmtree(os.environ.pop(METRICS_ENV), ignore_errors=True)
 
@@ -122,6 +132,21 @@ class Command(BaseCommand):
             # SECURE_PROXY_SSL_HEADER); uvicorn would otherwise trust it from loopback.
             proxy_headers=os.environ.get("DEVCENTER_PROXY_SSL_HEADER", "0") == "1",
         )
+
+
+def _start_webhook_worker() -> subprocess.Popen[bytes]:
+    """Start `devcenter worker` beside the server (the embedded default: webhooks just work)."""
+    script = Path(sys.executable).with_name("devcenter")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "devcenter.cli"]
+    return subprocess.Popen([*command, "worker"])  # noqa: S603 (our own CLI)
+
+
+def _stop_webhook_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
 
 
 def _record_policy_version() -> None:

@@ -1,0 +1,1 @@
+"""Change events: the audit log projected as an ordered feed, and signed webhooks."""
