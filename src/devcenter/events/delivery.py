@@ -27,7 +27,7 @@ from typing import Any
 
 import urllib3
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from devcenter.errors import DomainError
 from devcenter.events import clock
@@ -243,9 +243,22 @@ class Worker:
 
     def run(self, *, until_idle: bool = False) -> None:
         """Work until stopped (SIGTERM/SIGINT), or until nothing is left when `until_idle`."""
+        database_down = False
         while not self.stopping.is_set():
             try:
                 busy = self.run_once(pipelined=True)
+                if database_down:
+                    logger.warning("webhook worker: the database answers again")
+                database_down = False
+            except DatabaseError as error:
+                # Said once while it lasts, not a traceback a round (the server's own logs
+                # already say the database is unreachable).
+                if not database_down:
+                    logger.error("webhook worker: database unreachable (%s); retrying", error)
+                database_down = True
+                self.in_flight = []  # their leases run out: sent again later
+                connection.close()
+                busy = 0
             except Exception:
                 logger.exception("webhook worker round failed")
                 self.in_flight = []  # their leases run out: sent again later
