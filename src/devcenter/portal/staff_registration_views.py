@@ -42,7 +42,13 @@ from devcenter.registrations.choices import PaymentStatus, RegistrationStatus
 from devcenter.registrations.selectors import listing_queue as listing_entries
 from devcenter.registrations.selectors import payment_get
 from devcenter.registrations.selectors import payment_queue as payment_entries
-from devcenter.users import StaffRefusal, acting_user, has_active_totp, staff_refusal
+from devcenter.users import (
+    ActingUser,
+    StaffRefusal,
+    acting_user,
+    has_active_totp,
+    staff_refusal,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -169,34 +175,49 @@ def listing_review(request: HttpRequest, registration_id: str) -> HttpResponse:
     return render(request, "portal/staff/listing_review.html", context)
 
 
-@staff_page
-@require_http_methods(["GET", "HEAD", "POST"])
-def listing_decide(request: HttpRequest, registration_id: str, decision: str) -> HttpResponse:
-    """POST: publish or reject (with reasons). GET: back to the review page."""
-    back = reverse("portal:staff_listing_review", args=[registration_id])
-    if decision not in ("publish", "reject"):
+def _accept_or_reject(
+    request: HttpRequest,
+    *,
+    decision: str,
+    accept: str,
+    back: str,
+    accepted: Callable[[ActingUser], object],
+    rejected: Callable[[ActingUser, dict[str, str]], object],
+    done: tuple[Any, Any],
+) -> HttpResponse:
+    """POST: `accept` (a confirmation) or `reject` (with reasons in ja/en), each through its
+    service. GET: back to the review page."""
+    if decision not in (accept, "reject"):
         raise Http404
     if request.method != "POST":
         return HttpResponseRedirect(back)
     reviewer = acting_user(request)
-    if decision == "publish":
+    if decision == accept:
         form: forms.Form = ConfirmForm(request.POST)
-        return _decide(
-            request,
-            form,
-            lambda: services.listing_publish(registration_id=registration_id, acting_user=reviewer),
-            _("The registration is published."),
-            back,
-        )
+        return _decide(request, form, lambda: accepted(reviewer), done[0], back)
     form = ReasonsForm(request.POST)
-    return _decide(
+    return _decide(request, form, lambda: rejected(reviewer, form.cleaned_data), done[1], back)
+
+
+@staff_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def listing_decide(request: HttpRequest, registration_id: str, decision: str) -> HttpResponse:
+    """POST: publish or reject (with reasons). GET: back to the review page."""
+    return _accept_or_reject(
         request,
-        form,
-        lambda: services.listing_reject(
-            registration_id=registration_id, acting_user=reviewer, **form.cleaned_data
+        decision=decision,
+        accept="publish",
+        back=reverse("portal:staff_listing_review", args=[registration_id]),
+        accepted=lambda reviewer: services.listing_publish(
+            registration_id=registration_id, acting_user=reviewer
         ),
-        _("The listing request is rejected; the partner sees the reason."),
-        back,
+        rejected=lambda reviewer, reasons: services.listing_reject(
+            registration_id=registration_id, acting_user=reviewer, **reasons
+        ),
+        done=(
+            _("The registration is published."),
+            _("The listing request is rejected; the partner sees the reason."),
+        ),
     )
 
 
@@ -265,28 +286,19 @@ def payment_review(request: HttpRequest, payment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def payment_decide(request: HttpRequest, payment_id: str, decision: str) -> HttpResponse:
     """POST: approve or reject (with reasons) the business plan. GET: back to the review page."""
-    back = reverse("portal:staff_payment_review", args=[payment_id])
-    if decision not in ("approve", "reject"):
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseRedirect(back)
-    reviewer = acting_user(request)
-    if decision == "approve":
-        form: forms.Form = ConfirmForm(request.POST)
-        return _decide(
-            request,
-            form,
-            lambda: payments.payment_approve(payment_id=payment_id, acting_user=reviewer),
-            _("The business plan is approved: the app's payment is enabled."),
-            back,
-        )
-    form = ReasonsForm(request.POST)
-    return _decide(
+    return _accept_or_reject(
         request,
-        form,
-        lambda: payments.payment_reject(
-            payment_id=payment_id, acting_user=reviewer, **form.cleaned_data
+        decision=decision,
+        accept="approve",
+        back=reverse("portal:staff_payment_review", args=[payment_id]),
+        accepted=lambda reviewer: payments.payment_approve(
+            payment_id=payment_id, acting_user=reviewer
         ),
-        _("The business plan is rejected; the partner sees the reason."),
-        back,
+        rejected=lambda reviewer, reasons: payments.payment_reject(
+            payment_id=payment_id, acting_user=reviewer, **reasons
+        ),
+        done=(
+            _("The business plan is approved: the app's payment is enabled."),
+            _("The business plan is rejected; the partner sees the reason."),
+        ),
     )
