@@ -13,7 +13,7 @@ from django.utils import timezone
 from devcenter.errors import InvalidError, NotFoundError
 from devcenter.partners.history import partner_entitlements_at
 from devcenter.partners.services import card_register, card_remove, partner_certify
-from devcenter.policy import shipped_policy_text
+from devcenter.policy import default_policy, shipped_policy_text
 from devcenter.policy_history.models import PolicyVersion
 from devcenter.policy_history.services import policy_version_record
 from tests.api.conftest import error_code
@@ -73,9 +73,11 @@ def test_across_a_policy_version_change() -> None:
     t1 = timezone.now()
     row = "graph_api       = { corporate_certified = true, corporate_general = false"
     opened = shipped_policy_text().replace(row, row.replace("general = false", "general = true"))
-    opened = opened.replace('version = "2026.11.30-1"', 'version = "2026.12.01-1"')
+    running = default_policy().version
+    assert f'version = "{running}"' in opened
+    opened = opened.replace(f'version = "{running}"', 'version = "9999.01.01-1"')
     PolicyVersion.objects.create(
-        version="2026.12.01-1",
+        version="9999.01.01-1",
         sha256=hashlib.sha256(opened.encode()).hexdigest(),
         text=opened,
         first_seen_at=timezone.now(),
@@ -85,7 +87,7 @@ def test_across_a_policy_version_change() -> None:
     assert graph_api(partner.public_id, t1) == "requires_certification"
     assert graph_api(partner.public_id, t2) == "allowed"
     assert partner_entitlements_at(public_id=partner.public_id, at=t2).policy.version == (
-        "2026.12.01-1"
+        "9999.01.01-1"
     )
 
 
