@@ -62,9 +62,12 @@ class StaffReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 def domain_error_text(error: DomainError) -> str:
-    """Return `code: message` in the request's language (Japanese unless English)."""
+    """Return the message in the request's language (Japanese unless English), its code after it.
+
+    Staff read the sentence first; the code is kept, in brackets, for a support ticket.
+    """
     lang = (get_language() or "ja")[:2]
-    return f"{error.code}: {error.message(lang)}"
+    return f"{error.message(lang)} ({error.code})"
 
 
 def call_service(request: HttpRequest, call: Callable[[], Any], *, success: str) -> bool:
