@@ -5,6 +5,7 @@ delete), post / redirect / get everywhere, and an operator who sees one registra
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -236,6 +237,33 @@ def test_keys_wait_for_the_contact_email_then_the_secret_is_shown_once(
     assert secret in shown.content.decode()
     assert shown["Cache-Control"] == "no-store"
     assert secret not in client_in.get(screen(registration)).content.decode()  # once
+
+
+def test_a_lost_contact_link_is_sent_again_from_the_screen(
+    client_in: Client,
+    certified: Any,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = created(client_in, certified, "graph_api")
+    page = client_in.get(screen(registration)).content.decode()
+    assert 'id="contact-resend"' in page
+    too_soon = client_in.post(f"{screen(registration)}contact-email/resend/")
+    page = follow_refusal(client_in, too_soon, screen(registration))
+    assert error_codes(page.context["confirm_form"]) == {"__all__": ["link_recently_sent"]}
+    assert len(mailoutbox) == 1
+
+    registration.contact_email_sent_at -= timedelta(minutes=2)
+    registration.save(update_fields=["contact_email_sent_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client_in.post(f"{screen(registration)}contact-email/resend/")
+    assert resent.status_code == 303
+    assert len(mailoutbox) == 2
+    services.contact_email_confirm(token=mailed_token(mailoutbox))
+    page = client_in.get(screen(registration)).content.decode()
+    assert 'id="contact-resend"' not in page
+    assert 'id="contact-confirmed"' in page
 
 
 def test_rotation_is_confirmed_with_the_grace_period(

@@ -160,3 +160,43 @@ def test_a_contact_link_expires(
 
     assert (response.status_code, code_of(response)) == (409, "link_expired")
     assert (forged.status_code, code_of(forged)) == (422, "link_invalid")
+
+
+def test_a_lost_contact_link_is_sent_again_and_the_old_one_stops(
+    dev, other_dev, certified_partner, movable_clock, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reg = dev.post(
+            f"/partners/{certified_partner.public_id}/registrations",
+            {"service": "graph_api", "name": "連携", **valid_fields("graph_api")},
+        ).json()["id"]
+    first = mailed_token()
+
+    too_soon = dev.post(f"/registrations/{reg}/contact-email/resend")
+    stranger = other_dev.post(f"/registrations/{reg}/contact-email/resend")
+    movable_clock.advance(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = dev.post(f"/registrations/{reg}/contact-email/resend")
+    second = mailed_token()
+    old = other_dev.post("/registration-contact-email/confirm", {"token": first})
+    confirmed = other_dev.post("/registration-contact-email/confirm", {"token": second})
+    after = dev.post(f"/registrations/{reg}/contact-email/resend")
+
+    assert (too_soon.status_code, code_of(too_soon)) == (409, "link_recently_sent")
+    assert too_soon.json()["field"] == "contact_email"
+    assert (stranger.status_code, code_of(stranger)) == (404, "registration_not_found")
+    assert resent.status_code == 202
+    assert resent.json()["id"] == reg
+    assert second != first
+    assert len(mail.outbox) == 2
+    assert (old.status_code, code_of(old)) == (409, "link_used")
+    assert confirmed.status_code == 200
+    assert (after.status_code, code_of(after)) == (409, "contact_email_not_pending")
+
+
+def test_a_service_without_a_contact_email_has_nothing_to_resend(dev, certified_partner):
+    reg = _create(dev, certified_partner)
+
+    response = dev.post(f"/registrations/{reg}/contact-email/resend")
+
+    assert (response.status_code, code_of(response)) == (409, "contact_email_not_pending")

@@ -32,6 +32,7 @@ from devcenter.registrations.choices import (
 )
 from devcenter.registrations.payments import payout_account_of
 from devcenter.registrations.selectors import (
+    contact_email_pending,
     listing_field_value,
     listing_missing,
     payment_enrolments,
@@ -257,11 +258,7 @@ def registration_screen(
         image_kinds=entry.images,
         has_credentials=entry.credentials != NO_CREDENTIALS,
         client_id=registration_client_id(registration=registration),
-        contact_email_pending=bool(
-            entry.confirm_contact_email
-            and registration.contact_email
-            and registration.contact_email_confirmed_at is None
-        ),
+        contact_email_pending=contact_email_pending(registration=registration),
         missing=_missing(registration, lang),
         can_request_listing=can["manage"] and _may_request(registration),
         listing_after=_cooldown_end(registration),

@@ -271,6 +271,14 @@ ACTIONS: dict[str, RegistrationAction] = {
         _("A new secret is issued. Copy it now."),
         "confirm_form",
     ),
+    "contact_email_resend": RegistrationAction(
+        ConfirmForm,
+        lambda request, reg, form, ids: services.contact_email_resend(
+            registration_id=reg, acting_user=acting_user(request)
+        ),
+        _("A new confirmation link is sent. The earlier link no longer works."),
+        "confirm_form",
+    ),
     "listing_request": RegistrationAction(
         ConfirmForm,
         lambda request, reg, form, ids: services.listing_request(

@@ -75,6 +75,7 @@ urlpatterns = [
             ("credentials", "credentials_issue"),
             ("credentials/rotate", "credentials_rotate"),
             ("listing-request", "listing_request"),
+            ("contact-email/resend", "contact_email_resend"),
             ("operators", "operator_grant"),
             ("operators/<int:user_id>/revoke", "operator_revoke"),
             ("payment", "payment_enrol"),

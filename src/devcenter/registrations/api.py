@@ -286,6 +286,20 @@ def operator_confirm(request: HttpRequest, payload: TokenIn) -> Operator:
 
 
 @router.post(
+    "/registrations/{registration_id}/contact-email/resend",
+    response={202: RegistrationOut, **errors(409, 413)},
+)
+@idempotent
+def contact_email_resend(request: HttpRequest, registration_id: str) -> Status[Registration]:
+    """Send a new confirmation link to the contact e-mail awaiting it (the old link stops);
+    at most one a minute."""
+    registration = services.contact_email_resend(
+        registration_id=registration_id, acting_user=user_of(request)
+    )
+    return Status(202, registration)
+
+
+@router.post(
     "/registration-contact-email/confirm", response={200: ContactConfirmedOut, **errors(409, 413)}
 )
 @idempotent

@@ -42,6 +42,8 @@ class RegistrationErrorCode(StrEnum):
     LINK_INVALID = "link_invalid"  # the token is not one of ours (422)
     LINK_EXPIRED = "link_expired"  # older than its validity (409)
     LINK_USED = "link_used"  # already confirmed, or replaced by a newer link (409)
+    CONTACT_EMAIL_NOT_PENDING = "contact_email_not_pending"  # nothing awaits confirmation (409)
+    LINK_RECENTLY_SENT = "link_recently_sent"  # a link went out less than a minute ago (409)
     USER_NOT_FOUND = "user_not_found"  # no platform user with this e-mail (404)
     ALREADY_MEMBER = "already_member"  # members act on every registration already (409)
     OPERATOR_ALREADY_GRANTED = "operator_already_granted"  # (409)
@@ -148,6 +150,15 @@ MESSAGES: dict[RegistrationErrorCode, tuple[str, str]] = {
     RegistrationErrorCode.LINK_USED: (
         "このリンクはすでに使われたか、無効になっています。",
         "This link was used already or is no longer valid.",
+    ),
+    RegistrationErrorCode.CONTACT_EMAIL_NOT_PENDING: (
+        "確認を待っている連絡先メールアドレスはありません。",
+        "No contact e-mail address is waiting to be confirmed.",
+    ),
+    RegistrationErrorCode.LINK_RECENTLY_SENT: (
+        "確認リンクは1分以内に送信済みです。メールが届かない場合は、少し待ってからもう一度お試しください。",
+        "A confirmation link was sent less than a minute ago. If it does not arrive, "
+        "try again shortly.",
     ),
     RegistrationErrorCode.USER_NOT_FOUND: (
         "このメールアドレスのプラットフォームユーザーが見つかりません。",

@@ -154,6 +154,16 @@ def registration_client_id(*, registration: Registration) -> str | None:
     )
 
 
+def contact_email_pending(*, registration: Registration) -> bool:
+    """Whether the registration's contact e-mail awaits its e-mailed confirmation link."""
+    entry = default_policy().registrations.of(registration.service)
+    return bool(
+        entry.confirm_contact_email
+        and registration.contact_email
+        and registration.contact_email_confirmed_at is None
+    )
+
+
 def registration_operators(*, registration: Registration) -> QuerySet[Operator]:
     """Return the registration's invited and active operators, oldest first."""
     return (

@@ -47,6 +47,7 @@ from devcenter.registrations.models import Credential, Registration, Registratio
 from devcenter.registrations.notifications import notify_contact_email, notify_listing_decided
 from devcenter.registrations.selectors import (
     REGISTRATION_COLUMNS,
+    contact_email_pending,
     listing_field_value,
     listing_missing,
     registration_access,
@@ -317,6 +318,29 @@ def registration_delete(*, registration_id: str, acting_user: ActingUser) -> Reg
         old=registration_snapshot(registration),
         new={"deleted": True, "credentials_revoked": credential is not None},
     )
+    return registration
+
+
+RESEND_AFTER = timedelta(minutes=1)
+
+
+@transaction.atomic
+def contact_email_resend(*, registration_id: str, acting_user: ActingUser) -> Registration:
+    """Send a new confirmation link for the contact e-mail awaiting it; the old link stops.
+
+    Refuses `contact_email_not_pending` (nothing awaits confirmation) and `link_recently_sent`
+    (within a minute of the last link), both 409.
+    """
+    access = registration_access(
+        public_id=registration_id, viewer=acting_user, operation=MANAGE, lock=True
+    )
+    registration = access.registration
+    if not contact_email_pending(registration=registration):
+        raise conflict(Code.CONTACT_EMAIL_NOT_PENDING, "contact_email")
+    sent_at = registration.contact_email_sent_at
+    if sent_at is not None and clock.now() - sent_at < RESEND_AFTER:
+        raise conflict(Code.LINK_RECENTLY_SENT, "contact_email")
+    _send_contact_link(registration)
     return registration
 
 
