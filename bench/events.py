@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import Check, check_at_least, check_at_most, info, print_check, rate
-from bench.server import devcenter, free_port, server_environment
+from bench.server import free_port, migrate, server_environment
 from bench.writes import _child_env, _drop, _recreate, _root, _without_password
 
 FRESH_DATABASE = f"postgres://postgres@127.0.0.1:5432/devcenter_bench_events_{os.getpid()}"
@@ -57,7 +57,7 @@ def run(quick: bool) -> list[Check]:
     try:
         with tempfile.TemporaryDirectory(prefix="devcenter-bench-events-") as directory:
             env = server_environment(Path(directory)) | {"DATABASE_URL": url}
-            devcenter("migrate", "--noinput", env=env)
+            migrate(env)
             done = subprocess.run(  # noqa: S603 (this module, fixed arguments)
                 [sys.executable, "-m", "bench.events", "child", json.dumps(size), directory],
                 env=_child_env(env),

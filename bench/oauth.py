@@ -29,6 +29,7 @@ from bench.server import (
     HOST,
     devcenter,
     free_port,
+    migrate,
     server_environment,
     stop_process_group,
     wait_until_up,
@@ -129,7 +130,7 @@ def run(quick: bool) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-oauth-") as directory:
         var_dir = Path(directory)
         env = server_environment(var_dir)
-        devcenter("migrate", "--noinput", env=env)
+        migrate(env)
         devcenter("shell", "-c", KEY_SET_UP % str(var_dir / "key.json"), env=env)
         clients = {"bench": ("Bench", ["https://bench.example.com/callback"], False)}
         script = graph_api_clients_script(clients, str(var_dir / "clients.json"))

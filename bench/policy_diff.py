@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.registry import FULL, INSERT_BATCH, QUICK, child, partner_id
 from bench.report import Check, info
-from bench.server import devcenter, server_environment
+from bench.server import migrate, server_environment
 
 GRAPH_API_ROW = "graph_api       = { corporate_certified = true, corporate_general = false, "
 CARD_OPEN = "individual_card = true,  individual = false, none = false }"
@@ -40,7 +40,7 @@ def run(quick: bool) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-diff-") as directory:
         var_dir = Path(directory)
         env = server_environment(var_dir)
-        devcenter("migrate", "--noinput", env=env)
+        migrate(env)
         filled = child(env, "populate", partners)
         print(f"  registry: {partners:,} partners bulk-inserted in {filled['seconds']:.1f} s")
         added = _child(env, "registrations")

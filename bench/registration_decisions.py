@@ -22,7 +22,7 @@ from typing import Any
 
 from bench import registry
 from bench.report import Check, check_at_least, rate
-from bench.server import create_api_key, devcenter, server_environment
+from bench.server import create_api_key, migrate, server_environment
 
 TARGET_RATIO = 0.80
 START_SECONDS = 1200.0  # each worker loads 1,000,000 partners and registrations before serving
@@ -94,7 +94,7 @@ def run(quick: bool) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-registrations-") as directory:
         var_dir = Path(directory)
         env = server_environment(var_dir)
-        devcenter("migrate", "--noinput", env=env)
+        migrate(env)
         api_key = create_api_key(env)
         filled = child(env, "populate", size)
         say(

@@ -33,8 +33,8 @@ from bench.server import (
     HOST,
     RunningServer,
     create_api_key,
-    devcenter,
     free_port,
+    migrate,
     server_environment,
     stop_process_group,
     wait_until_up,
@@ -131,7 +131,7 @@ def run(quick: bool) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="devcenter-bench-registry-") as directory:
         var_dir = Path(directory)
         env = server_environment(var_dir)
-        devcenter("migrate", "--noinput", env=env)
+        migrate(env)
         api_key = create_api_key(env)
         filled = child(env, "populate", size.partners)
         say(
@@ -260,7 +260,7 @@ def registration_line(size: RegistrySize) -> str:
                 "DATABASE_URL": POSTGRES_URL,
                 "DEVCENTER_BENCH_POSTGRES": POSTGRES_URL,  # the children name the same one
             }
-            devcenter("migrate", "--noinput", env=env)
+            migrate(env)
             one = child(env, "register", size.registrations, 1)
             four = child(env, "register", size.registrations, 4)
     finally:

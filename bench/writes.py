@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import Check, check_at_least, info, print_check, rate
-from bench.server import devcenter, server_environment
+from bench.server import devcenter, migrate, server_environment
 
 TARGET_FOUR = 600.0  # registrations/s on four connections (issue 7 §7)
 TARGET_SCALING = 2.0  # four connections at least twice one
@@ -76,7 +76,7 @@ def run(quick: bool) -> list[Check]:
     try:
         with tempfile.TemporaryDirectory(prefix="devcenter-bench-writes-") as directory:
             env = server_environment(Path(directory)) | {"DATABASE_URL": url}
-            devcenter("migrate", "--noinput", env=env)
+            migrate(env)
             counted = _child(env, "count")
             print(
                 f"  queries per registration: {counted['business']:.0f} in its transaction"
