@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -36,6 +39,36 @@ def server_env(var_dir: Path, database_url: str | None = None) -> dict[str, str]
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
+
+
+SQLITE_FILE = "devcenter.sqlite3"  # in DEVCENTER_VAR_DIR (settings)
+_template: list[Path] = []  # one migrated embedded database per test process
+
+
+def migrate_embedded(env: Mapping[str, str]) -> None:
+    """Give the server of `env` a migrated embedded database: migrated once per test process
+    (about 10 s) and copied after that. A PostgreSQL `env` is migrated as it is."""
+    if env.get("DATABASE_URL"):
+        subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
+            [*devcenter_command(), "migrate", "--noinput", "-v", "0"],
+            env=dict(env),
+            check=True,
+            timeout=180,
+        )
+        return
+    target = Path(env["DEVCENTER_VAR_DIR"])
+    target.mkdir(parents=True, exist_ok=True)
+    if not _template:
+        template = Path(tempfile.mkdtemp(prefix="devcenter-test-template-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
+            [*devcenter_command(), "migrate", "--noinput", "-v", "0"],
+            env={**env, "DEVCENTER_VAR_DIR": str(template)},
+            check=True,
+            timeout=180,
+        )
+        _template.append(template)
+    shutil.copyfile(_template[0] / SQLITE_FILE, target / SQLITE_FILE)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -68,6 +101,9 @@ def running_server(
     env: Mapping[str, str], *, workers: int = 1
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Run `devcenter serve` on a free port; yield (base URL, process); stop it on the way out."""
+    var_dir = env.get("DEVCENTER_VAR_DIR")
+    if var_dir and not env.get("DATABASE_URL") and not (Path(var_dir) / SQLITE_FILE).exists():
+        migrate_embedded(env)  # a fresh embedded database: the copy, not ten seconds of migrating
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
         [*devcenter_command(), "serve", "--port", str(port), "--workers", str(workers)],
@@ -88,7 +124,7 @@ def serving_after(var_dir: Path, setup: str) -> Iterator[str]:
     """Migrate a fresh embedded SQLite in `var_dir`, run the Python `setup` in `devcenter shell`,
     then serve it; yield the base URL."""
     env = server_env(var_dir)
-    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", setup]):
-        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
+    migrate_embedded(env)
+    subprocess.run([*devcenter_command(), "shell", "-c", setup], env=env, check=True, timeout=180)  # noqa: S603
     with running_server(env) as (base, _process):
         yield base

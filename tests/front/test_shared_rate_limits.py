@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.running_server import devcenter_command, running_server, server_env
+from tests.running_server import devcenter_command, migrate_embedded, running_server, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -43,8 +43,8 @@ def _prepared(tmp_path: Path, *, redis: bool) -> dict[str, str]:
     if redis:
         env["DEVCENTER_REDIS_URL"] = "redis://127.0.0.1:6379/1"
         env["DEVCENTER_CACHE_KEY_PREFIX"] = f"front-test-{os.getpid()}-{tmp_path.name}"
-    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", SETUP]):
-        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
+    migrate_embedded(env)
+    subprocess.run([*devcenter_command(), "shell", "-c", SETUP], env=env, check=True, timeout=180)  # noqa: S603
     return env
 
 

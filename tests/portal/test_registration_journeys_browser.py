@@ -25,7 +25,7 @@ from tests.portal.browser import log_in
 from tests.portal.test_landing_browser import CHROMIUM_ARGS
 from tests.portal.test_portal_journeys_browser import RUNS, check_screen
 from tests.portal.test_portal_team_journeys_browser import new_page, totp_now
-from tests.running_server import devcenter_command, running_server, server_env
+from tests.running_server import devcenter_command, migrate_embedded, running_server, server_env
 
 PASSWORD = "a-long-sandbox-passphrase-42"  # noqa: S105 (throwaway users of a temporary DB)
 STAFF = "reviewer@example.com"
@@ -91,8 +91,8 @@ def png() -> bytes:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """One `devcenter serve` for the module; yield its URL and its environment."""
     env = server_env(tmp_path_factory.mktemp("registrations") / "var")
-    for args in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", SET_UP]):
-        subprocess.run([*devcenter_command(), *args], env=env, check=True, timeout=180)  # noqa: S603
+    migrate_embedded(env)
+    subprocess.run([*devcenter_command(), "shell", "-c", SET_UP], env=env, check=True, timeout=180)  # noqa: S603
     with running_server(env) as (base, _process):
         yield base, env
 

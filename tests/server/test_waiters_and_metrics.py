@@ -10,7 +10,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.running_server import devcenter_command, server_env
+from tests.running_server import devcenter_command, migrate_embedded, server_env
 from tests.server.servers import RawConnection, decide, logged_server
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ def _prepared(tmp_path) -> tuple[dict[str, str], str]:
     """Return a server environment on a fresh embedded SQLite and a decisions key."""
     env = server_env(tmp_path)
     run = [*devcenter_command()]
-    subprocess.run([*run, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)  # noqa: S603
+    migrate_embedded(env)
     created = subprocess.run(  # noqa: S603
         [*run, "apikey", "create", "svc", "--scope", "decisions"],
         env=env,
