@@ -264,10 +264,18 @@ def test_test_send_replay_and_the_delivery_log(
     before = WebhookDelivery.objects.count()
     client_in.post(f"{here}replay/", {"event_id": member_event})
     assert WebhookDelivery.objects.count() == before + 1
-    since = (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    client_in.post(f"{here}replay/", {"since": since})
-    assert WebhookDelivery.objects.count() > before + 1
-    assert "queued" in client_in.get(here, {"lang": "en"}).content.decode()
+    client_in.get(here)  # the message is seen
+
+    def since(delta: timedelta) -> str:  # as typed: the page's time zone, like the log's
+        return timezone.localtime(timezone.now() + delta).strftime("%Y-%m-%dT%H:%M")
+
+    client_in.post(f"{here}replay/", {"since": since(timedelta(minutes=5))})
+    assert WebhookDelivery.objects.count() == before + 1
+    assert "0 events are queued" in client_in.get(here, {"lang": "en"}).content.decode()
+    client_in.post(f"{here}replay/", {"since": since(timedelta(minutes=-2))})
+    queued = WebhookDelivery.objects.count() - (before + 1)  # the partner's events, made now
+    assert queued >= 2  # partner.created and member.added at least
+    assert f"{queued} events are queued" in client_in.get(here, {"lang": "en"}).content.decode()
 
 
 def test_replay_without_a_target_and_a_test_send_when_disabled_are_refused(

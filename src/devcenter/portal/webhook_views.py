@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -84,21 +84,22 @@ class WebhookForm(forms.Form):
 
 
 class ReplayForm(forms.Form):
-    """Send one event again (its id), or every event since a time (UTC)."""
+    """Send one event again (its id), or every event since a time."""
 
     event_id = forms.CharField(required=False, widget=forms.HiddenInput)
     since = forms.DateTimeField(
-        label=_("Replay every event since (UTC)"),
+        label=_("Replay every event since"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
 
-    def since_utc(self) -> datetime | None:
+    def since_time(self) -> datetime | None:
+        """Return the time, in the page's time zone (the one the log's times are shown in)."""
         since: datetime | None = self.cleaned_data.get("since")
-        if since is None:
-            return None
-        return since.replace(tzinfo=UTC) if timezone.is_naive(since) else since
+        if since is not None and timezone.is_naive(since):
+            since = timezone.make_aware(since)
+        return since
 
 
 def _initial(endpoint: Any) -> dict[str, Any]:
@@ -269,6 +270,7 @@ def partner_webhook(request: HttpRequest, public_id: str, endpoint_id: str) -> H
         "new_secret": _new_secret(request, endpoint_id),
         "grace_hours": int(services.SECRET_GRACE.total_seconds() // 3600),
         "list_url": _list_url(public_id),
+        "time_zone": timezone.get_current_timezone_name(),
         **bound,
         "refused": refused_forms(bound),
     }
@@ -319,7 +321,7 @@ def _replay(request: HttpRequest, partner: str, endpoint: str, form: Any) -> Any
         partner_id=partner,
         endpoint_id=endpoint,
         event_id=event_id,
-        since=None if event_id else form.since_utc(),
+        since=None if event_id else form.since_time(),
     )
     messages.success(
         request,
@@ -412,13 +414,14 @@ def partner_webhook_action(
         "cancel_url": here,
         "confirm_form": ConfirmForm(),
     }
-    return render_page(request, "portal/partners/confirm.html", context)
+    return render_page(request, "portal/webhooks/confirm.html", context)
 
 
 def _confirm_delete(endpoint: Any) -> dict[str, Any]:
     return {
-        "title": _("Delete the endpoint %(url)s?") % {"url": endpoint.url},
-        "lead": _("No more events are sent to it; this cannot be undone."),
+        "title": _("Delete the endpoint?"),
+        "lead": _("No more events are sent to %(url)s; this cannot be undone.")
+        % {"url": endpoint.url},
         "lost": [
             _("The endpoint, its signing secret and its delivery log."),
             _("Deliveries still waiting to be sent to it."),
