@@ -260,6 +260,8 @@ def test_test_send_replay_and_the_delivery_log(
     html = page.content.decode()
     assert 'data-type="webhook.test"' in html
     assert 'data-status="error"' in html
+    listed = client_in.get(screen(general)).content.decode()
+    assert 'data-status="error"' in listed  # the last delivery, on the list
     member_event = next(a.delivery.event_id for a in log if a.delivery.event_type != "webhook.test")
     before = WebhookDelivery.objects.count()
     client_in.post(f"{here}replay/", {"event_id": member_event})
@@ -271,11 +273,11 @@ def test_test_send_replay_and_the_delivery_log(
 
     client_in.post(f"{here}replay/", {"since": since(timedelta(minutes=5))})
     assert WebhookDelivery.objects.count() == before + 1
-    assert "0 events are queued" in client_in.get(here, {"lang": "en"}).content.decode()
+    assert "sent again: 0." in client_in.get(here, {"lang": "en"}).content.decode()
     client_in.post(f"{here}replay/", {"since": since(timedelta(minutes=-2))})
     queued = WebhookDelivery.objects.count() - (before + 1)  # the partner's events, made now
     assert queued >= 2  # partner.created and member.added at least
-    assert f"{queued} events are queued" in client_in.get(here, {"lang": "en"}).content.decode()
+    assert f"sent again: {queued}." in client_in.get(here, {"lang": "en"}).content.decode()
 
 
 def test_replay_without_a_target_and_a_test_send_when_disabled_are_refused(
@@ -309,3 +311,15 @@ def test_a_failing_audit_write_leaves_the_endpoint(
 
     assert response.status_code == 500
     assert only_endpoint(general).public_id == endpoint.public_id
+
+
+def test_the_partner_history_shows_the_endpoint_changes(client_in: Client, general: Any):
+    add(client_in, general)
+    client_in.post(screen(general, f"{only_endpoint(general).public_id}/rotate/"))
+
+    history = client_in.get(url(general, "history/"), {"lang": "en"}).content.decode()
+
+    assert "Webhook endpoint added" in history
+    assert "Webhook signing secret rotated" in history
+    in_japanese = client_in.get(url(general, "history/"), {"lang": "ja"})
+    assert "Webhook エンドポイントを追加" in in_japanese.content.decode()

@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from devcenter.errors import DomainError, NotFoundError
@@ -325,11 +324,7 @@ def _replay(request: HttpRequest, partner: str, endpoint: str, form: Any) -> Any
     )
     messages.success(
         request,
-        ngettext(
-            "%(count)s event is queued to be sent again. Reload to see it in the delivery log.",
-            "%(count)s events are queued to be sent again. Reload to see them in the log.",
-            queued,
-        )
+        _("Events queued to be sent again: %(count)s. Reload to see them in the delivery log.")
         % {"count": queued},
     )
     return queued
