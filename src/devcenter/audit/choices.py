@@ -142,6 +142,22 @@ class AuditEventType(models.TextChoices):
         "oauth_client.revoked",
         _("OAuth client revoked"),
     )  # deleted: its codes and tokens stop at once
+    WEBHOOK_ENDPOINT_CREATED = (
+        "webhook_endpoint.created",
+        _("Webhook endpoint added"),
+    )  # a partner's or platform endpoint; its URL's origin and fingerprint, never the secret
+    WEBHOOK_ENDPOINT_UPDATED = (
+        "webhook_endpoint.updated",
+        _("Webhook endpoint changed"),
+    )  # URL, event types, description, enabled or disabled
+    WEBHOOK_ENDPOINT_SECRET_ROTATED = (
+        "webhook_endpoint.secret_rotated",
+        _("Webhook signing secret rotated"),
+    )  # the old secret signs alongside for 24 hours; neither is recorded
+    WEBHOOK_ENDPOINT_DELETED = (
+        "webhook_endpoint.deleted",
+        _("Webhook endpoint deleted"),
+    )  # with its deliveries and log
 
 
 class AuditTarget(models.TextChoices):
@@ -159,3 +175,4 @@ class AuditTarget(models.TextChoices):
     OPERATOR = "operator", _("Operator")  # target_id: the registration's reg_ id
     PAYMENT_ENROLMENT = "payment_enrolment", _("Payment enrolment")  # its pay_ id
     OAUTH_CLIENT = "oauth_client", _("OAuth client")  # target_id: the client_id
+    WEBHOOK_ENDPOINT = "webhook_endpoint", _("Webhook endpoint")  # target_id: its whk_ id

@@ -6,6 +6,7 @@ Events are never written here: they are audit rows, written by the change's own 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -13,18 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
+from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.selectors import (
     audit_current_sequence,
     audit_event_at,
     audit_events_page,
     audit_events_since,
 )
+from devcenter.audit.services import actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.events import clock
 from devcenter.events.choices import TEST_EVENT_TYPE, DeliveryState, EventType
@@ -81,10 +85,49 @@ def _description(value: str) -> str:
     return text
 
 
-def _require(partner_id: str, acting_user: ActingUser | None, operation: str) -> None:
-    from devcenter.partners.selectors import partner_lock_for
+def _require(
+    partner_id: str, acting_user: ActingUser | None, operation: str, *, lock: bool = True
+) -> None:
+    from devcenter.partners.selectors import partner_for_user, partner_lock_for
 
-    partner_lock_for(public_id=partner_id, acting_user=acting_user, operation=operation)
+    if lock:
+        partner_lock_for(public_id=partner_id, acting_user=acting_user, operation=operation)
+    else:  # a read: no row lock (PostgreSQL refuses FOR UPDATE outside a transaction)
+        partner_for_user(public_id=partner_id, acting_user=acting_user, operation=operation)
+
+
+def _audit_snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """Return what the audit log keeps of an endpoint: never a secret, and of the URL only its
+    origin and a fingerprint (a URL's path or query may carry the receiver's own token)."""
+    parts = urlsplit(endpoint.url)
+    return {
+        "url_origin": f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}",
+        "url_sha256": hashlib.sha256(endpoint.url.encode()).hexdigest()[:16],
+        "description": endpoint.description,
+        "events": list(endpoint.event_types),  # [] = every type
+        "enabled": endpoint.enabled,
+    }
+
+
+def _audit(
+    event_type: AuditEventType,
+    endpoint: WebhookEndpoint,
+    acting_user: ActingUser | None,
+    *,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """Record a change of an endpoint in the change's transaction (a platform endpoint
+    concerns no partner)."""
+    audit_record(
+        event_type=event_type,
+        actor=actor_of(acting_user),
+        target_type=AuditTarget.WEBHOOK_ENDPOINT,
+        target_id=endpoint.public_id,
+        partner=endpoint.partner or None,
+        old=old,
+        new=new,
+    )
 
 
 @transaction.atomic
@@ -122,12 +165,18 @@ def webhook_endpoint_create(
     )
     # The fan-out starts where the first endpoint started (nothing older is ever sent).
     EventFanOut.objects.get_or_create(pk=1, defaults={"sequence": endpoint.from_sequence})
+    _audit(
+        AuditEventType.WEBHOOK_ENDPOINT_CREATED,
+        endpoint,
+        acting_user,
+        new=_audit_snapshot(endpoint),
+    )
     return endpoint
 
 
 def webhook_access(*, acting_user: ActingUser | None, partner_id: str) -> None:
     """Refuse (404/403/409 by the policy) unless the user may see the partner's webhooks."""
-    _require(partner_id, acting_user, READ)
+    _require(partner_id, acting_user, READ, lock=False)
 
 
 def webhook_endpoint_get(
@@ -135,7 +184,7 @@ def webhook_endpoint_get(
 ) -> WebhookEndpoint:
     """Return the endpoint of `partner_id` (None: a platform endpoint), after the policy check."""
     if partner_id is not None:
-        _require(partner_id, acting_user, MANAGE if lock else READ)
+        _require(partner_id, acting_user, MANAGE if lock else READ, lock=lock)
     endpoints = WebhookEndpoint.objects.filter(public_id=endpoint_id, partner=partner_id or "")
     endpoint = (endpoints.select_for_update() if lock else endpoints).first()
     if endpoint is None:
@@ -164,10 +213,12 @@ def webhook_endpoint_update(
     """Change an endpoint's URL, filter, description or enabled flag; return it.
 
     Enabling an endpoint clears its failure record: its waiting deliveries go out again.
+    A change is audited (old and new); an update that changes nothing records nothing.
     """
     endpoint = webhook_endpoint_get(
         acting_user=acting_user, partner_id=partner_id, endpoint_id=endpoint_id, lock=True
     )
+    old = _audit_snapshot(endpoint)
     if changes.url is not None:
         check_url(changes.url)
         endpoint.url = changes.url
@@ -180,6 +231,9 @@ def webhook_endpoint_update(
         endpoint.disabled_reason = ""
         endpoint.failing_since = None
     endpoint.save()
+    new = _audit_snapshot(endpoint)
+    if new != old:
+        _audit(AuditEventType.WEBHOOK_ENDPOINT_UPDATED, endpoint, acting_user, old=old, new=new)
     return endpoint
 
 
@@ -188,9 +242,16 @@ def webhook_endpoint_delete(
     *, acting_user: ActingUser | None, partner_id: str | None, endpoint_id: str
 ) -> None:
     """Delete an endpoint with its deliveries and log."""
-    webhook_endpoint_get(
+    endpoint = webhook_endpoint_get(
         acting_user=acting_user, partner_id=partner_id, endpoint_id=endpoint_id, lock=True
-    ).delete()
+    )
+    _audit(
+        AuditEventType.WEBHOOK_ENDPOINT_DELETED,
+        endpoint,
+        acting_user,
+        old=_audit_snapshot(endpoint),
+    )
+    endpoint.delete()
 
 
 @transaction.atomic
@@ -205,6 +266,13 @@ def webhook_secret_rotate(
     endpoint.previous_secret_until = clock.now() + SECRET_GRACE
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    until = endpoint.previous_secret_until
+    _audit(
+        AuditEventType.WEBHOOK_ENDPOINT_SECRET_ROTATED,
+        endpoint,
+        acting_user,
+        new={"previous_secret_until": until.isoformat()},
+    )
     return endpoint
 
 

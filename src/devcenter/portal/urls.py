@@ -20,6 +20,7 @@ from devcenter.portal import (
     staff_registration_views,
     staff_review,
     views,
+    webhook_views,
 )
 from devcenter.portal.partner_screens import screen_view
 
@@ -191,4 +192,15 @@ urlpatterns = [
     ),
     path(f"{PARTNER}history/", screen_view("history"), name="partner_history"),
     path(f"{PARTNER}settings/", screen_view("settings"), name="partner_settings"),
+    path(f"{PARTNER}webhooks/", webhook_views.partner_webhooks, name="partner_webhooks"),
+    path(
+        f"{PARTNER}webhooks/<str:endpoint_id>/",
+        webhook_views.partner_webhook,
+        name="partner_webhook",
+    ),
+    path(
+        f"{PARTNER}webhooks/<str:endpoint_id>/<str:action>/",
+        webhook_views.partner_webhook_action,
+        name="partner_webhook_action",
+    ),
 ]
