@@ -124,9 +124,14 @@ def test_inside_a_callers_transaction_the_events_are_linked_once_it_commits() ->
 
 def test_a_caller_rolling_back_takes_the_rows_and_the_events_with_it() -> None:
     user = platform_user()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        partner_register_corporate_general(acting_user=user, details=corporate_details())
-        raise RuntimeError("the caller fails")
+
+    def register_then_fail() -> None:
+        with transaction.atomic():
+            partner_register_corporate_general(acting_user=user, details=corporate_details())
+            raise RuntimeError("the caller fails")
+
+    with pytest.raises(RuntimeError):
+        register_then_fail()
     assert Partner.objects.count() == 0
     assert PlatformAccount.objects.count() == 0
     assert PendingAuditEvent.objects.count() + AuditEvent.objects.count() == 0
