@@ -332,6 +332,7 @@ def audit_link_pending() -> int:
         events = _link_in_transaction()
     else:
         events = _link_in_two_round_trips()
+        _vacuum_pending_now_and_then(len(events))
     if not events:
         return 0
     _run_hooks(events[-1].sequence)
@@ -342,6 +343,28 @@ def audit_link_pending() -> int:
 # the events would simply be pending again, and linked again. So its commit need not wait for
 # its own WAL flush, which it would otherwise do while holding the lock.
 _LOCK = "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)"
+
+
+# Every link DELETEs what it takes from the pending table, which every write fills: its dead
+# rows pile up faster than autovacuum comes by (and some servers run without it), and each
+# link's DELETE scans them all (after 12,000 events: 380 pages, 2 ms of the server's CPU a
+# link). So a linking process vacuums the table itself once it has linked this many events:
+# about 50 pages' worth, a millisecond or two of VACUUM, instead of a growing scan every link.
+VACUUM_EVERY = 1024
+_linked_since_vacuum = 0
+
+
+def _vacuum_pending_now_and_then(linked: int) -> None:
+    """Vacuum the pending table once this process has linked `VACUUM_EVERY` events since the
+    last time. Outside any transaction (VACUUM cannot run in one); SKIP_LOCKED: if another
+    process is vacuuming it, that is enough; no TRUNCATE (it would lock out the writers)."""
+    global _linked_since_vacuum  # noqa: PLW0603 (one counter per process)
+    _linked_since_vacuum += linked
+    if _linked_since_vacuum < VACUUM_EVERY:
+        return
+    _linked_since_vacuum = 0
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (SKIP_LOCKED, TRUNCATE false) audit_pendingauditevent")
 
 
 def _link_in_two_round_trips() -> list[_Linked]:
