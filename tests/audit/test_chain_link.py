@@ -124,7 +124,8 @@ def _pending_pages() -> int:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_relation_size('audit_pendingauditevent') / current_setting('block_size')::int"
+            "SELECT pg_relation_size('audit_pendingauditevent')"
+            " / current_setting('block_size')::int"
         )
         (pages,) = cursor.fetchone()
     return int(pages)
