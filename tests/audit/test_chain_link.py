@@ -7,6 +7,7 @@ transactions (`transactional_db`): a test case's own transaction never commits.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -116,3 +117,42 @@ def test_json_values_read_back_from_the_pending_table_keep_their_hash() -> None:
     assert event.old == {"name": "株式会社 テスト", "n": 1.5, "none": None, "list": [1, "two"]}
     assert event.new is None
     assert audit_verify_chain().verified == 1
+
+
+def _pending_pages() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size('audit_pendingauditevent')"
+            " / current_setting('block_size')::int"
+        )
+        (pages,) = cursor.fetchone()
+    return int(pages)
+
+
+@pytest.mark.postgres
+def test_the_linker_vacuums_the_pending_table_so_its_dead_rows_do_not_pile_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from devcenter.audit import services
+
+    monkeypatch.setattr(services, "VACUUM_EVERY", 40)
+    monkeypatch.setattr(services, "_linked_since_vacuum", 0)
+    for round_ in range(12):  # 12 × 10 events: three vacuums
+        with transaction.atomic():
+            for i in range(10):  # about 1.4 kB each (hex does not compress): 5 to a page
+                audit_record(
+                    event_type=AuditEventType.PARTNER_UPDATED,
+                    actor="system",
+                    target_type=AuditTarget.PARTNER,
+                    target_id=f"ptn_{round_}_{i}",
+                    partner=f"ptn_{round_}_{i}",
+                    new={"pad": secrets.token_hex(700)},
+                )
+    assert PendingAuditEvent.objects.count() == 0
+    assert audit_verify_chain().verified == 120
+    assert services._linked_since_vacuum == 0  # noqa: SLF001
+    # Vacuumed, the table's space is reused: it holds about one vacuum interval's rows (8
+    # pages), not all 120 dead ones (24 pages; every link's DELETE scans them all).
+    assert _pending_pages() <= 12

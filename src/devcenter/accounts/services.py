@@ -57,29 +57,46 @@ def account_create(
     own): were the insert to fail, the caller's whole transaction would fail with it, which is
     what a savepoint would have led to as well, since no caller carries on after a failure.
     """
+    account = account_new(partner=partner, kind=kind, display_name=display_name, user=user)
+    with transaction.atomic(savepoint=False):
+        account.save(force_insert=True)
+        audit_record(**account_created_event(account, actor=actor))
+    return account
+
+
+def account_new(
+    *, partner: Partner, kind: str, display_name: str, user: Any = None
+) -> PlatformAccount:
+    """Return the account `account_create` would create, checked and not yet saved.
+
+    Refuses as `account_create` does. For a service that writes the account row in a statement
+    of its own (`partners.registration_statement`); `account_create` saves it with the ORM.
+    """
     name = _check_display_name(display_name)
     decision = default_policy().decide_account(partner.partner_type, kind)
     if not decision.allowed:
         raise ConflictError(decision.code, decision.reason.ja, decision.reason.en)
-    with transaction.atomic(savepoint=False):
-        account = PlatformAccount.objects.create(
-            public_id=new_public_id("acc"),
-            kind=kind,
-            partner=partner,
-            user=user,
-            display_name=name,
-            emblem=_emblem(kind),
-            status=AccountStatus.ACTIVE,
-        )
-        audit_record(
-            event_type=AuditEventType.ACCOUNT_CREATED,
-            actor=actor,
-            target_type=AuditTarget.ACCOUNT,
-            target_id=account.public_id,
-            partner=partner.public_id,
-            new=_snapshot(account),
-        )
-    return account
+    return PlatformAccount(
+        public_id=new_public_id("acc"),
+        kind=kind,
+        partner=partner,
+        user=user,
+        display_name=name,
+        emblem=_emblem(kind),
+        status=AccountStatus.ACTIVE,
+    )
+
+
+def account_created_event(account: PlatformAccount, *, actor: str) -> dict[str, Any]:
+    """Return the arguments of the `account.created` event of a new account."""
+    return {
+        "event_type": AuditEventType.ACCOUNT_CREATED,
+        "actor": actor,
+        "target_type": AuditTarget.ACCOUNT,
+        "target_id": account.public_id,
+        "partner": account.partner.public_id,
+        "new": _snapshot(account),
+    }
 
 
 def account_delete(account: PlatformAccount, *, actor: str) -> PlatformAccount:

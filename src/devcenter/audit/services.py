@@ -24,9 +24,11 @@ How one verifiable chain takes parallel writers (docs/decisions.md, "The audit c
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +44,8 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x6465_7663_6175_6474  # "devcaudt"
 NOTIFY_CHANNEL = "devcenter_audit"
 SYSTEM = "system"
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Model)
 
@@ -116,7 +120,39 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    fields = {
+    fields = audit_event(
+        event_type=event_type,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        partner=partner,
+        old=old,
+        new=new,
+    )
+    batch = _batch.get()
+    if batch is None:
+        _write([fields])
+    elif batch.savepoints != _savepoints():
+        raise RuntimeError("audit_record inside a savepoint opened within audit_batch()")
+    else:
+        batch.events.append(fields)
+
+
+def audit_event(
+    *,
+    event_type: AuditEventType | str,
+    actor: str,
+    target_type: AuditTarget,
+    target_id: str,
+    partner: str | None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return one event's fields, checked as `audit_record` checks them, stamped now.
+
+    For `audit_record` and for `audit_statement`, which writes events with a caller's statement.
+    """
+    return {
         "occurred_at": datetime.now(tz=UTC),
         "actor": actor,
         "event_type": AuditEventType(event_type).value,
@@ -126,13 +162,68 @@ def audit_record(
         "old": old,
         "new": new,
     }
-    batch = _batch.get()
-    if batch is None:
-        _write([fields])
-    elif batch.savepoints != _savepoints():
-        raise RuntimeError("audit_record inside a savepoint opened within audit_batch()")
-    else:
-        batch.events.append(fields)
+
+
+def audit_statement(
+    ctes: str, select: str, params: Sequence[Any], events: list[dict[str, Any]]
+) -> tuple[Any, ...]:
+    """Run one data-modifying statement and record `events` (`audit_event`) in it; PostgreSQL only.
+
+    The statement is `WITH {ctes} {select}`: the caller's rows are written by its
+    data-modifying CTEs, and the events' INSERT into the pending table joins them as one more
+    CTE, after the caller's (`params` are the caller's, in order). So the change and its
+    events are one statement, one round trip, and commit or fail together. Returns the row
+    `select` gives (the first one).
+
+    Outside any transaction the statement is its own transaction, and its events are linked
+    right after it. Inside one, they are linked once it commits, as `audit_record`'s are. In a
+    test case's transaction (which never commits) the statement runs alone and the events are
+    appended, linked, at once (`_links_at_once`).
+    """
+    if connection.vendor != "postgresql":
+        raise RuntimeError(
+            "audit_statement is for PostgreSQL (elsewhere: the ORM and audit_record)"
+        )
+    if not events:
+        raise ValueError("audit_statement records at least one event")
+    if _batch.get() is not None:
+        raise RuntimeError("audit_statement inside audit_batch()")
+    if not connection.in_atomic_block and not connection.get_autocommit():
+        raise RuntimeError("audit_statement in a transaction not opened by transaction.atomic")
+    if _links_at_once():
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {ctes} {select}", params)
+            row = cursor.fetchone()
+        _write(events)
+        return tuple(row)
+    sql = _statement_with_events(ctes, select, len(events))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *_pending_params(events)])
+        row = cursor.fetchone()
+    if connection.in_atomic_block:
+        _link_after_commit()
+    else:  # committed already: autocommit made the statement its own transaction
+        _link_now()
+    return tuple(row)
+
+
+def _link_now() -> None:
+    """Link after a commit, as the robust on-commit callback does: a failure is logged, and the
+    events stay pending for the next link (the change itself is committed)."""
+    try:
+        audit_link_pending()
+    except Exception:
+        logger.exception("audit: linking the committed events failed; they stay pending")
+
+
+@functools.cache
+def _statement_with_events(ctes: str, select: str, count: int) -> str:
+    """Return the caller's statement with the INSERT of `count` pending events as its last CTE."""
+    return (
+        f"WITH {ctes}, audit_pending AS (INSERT INTO audit_pendingauditevent"  # noqa: S608
+        f" ({', '.join((*_CONTENT, *_JSON))}) VALUES {', '.join([_PENDING_ROW] * count)})"
+        f" {select}"
+    )
 
 
 @dataclass
@@ -241,6 +332,7 @@ def audit_link_pending() -> int:
         events = _link_in_transaction()
     else:
         events = _link_in_two_round_trips()
+        _vacuum_pending_now_and_then(len(events))
     if not events:
         return 0
     _run_hooks(events[-1].sequence)
@@ -251,6 +343,28 @@ def audit_link_pending() -> int:
 # the events would simply be pending again, and linked again. So its commit need not wait for
 # its own WAL flush, which it would otherwise do while holding the lock.
 _LOCK = "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)"
+
+
+# Every link DELETEs what it takes from the pending table, which every write fills: its dead
+# rows pile up faster than autovacuum comes by (and some servers run without it), and each
+# link's DELETE scans them all (after 12,000 events: 380 pages, 2 ms of the server's CPU a
+# link). So a linking process vacuums the table itself once it has linked this many events:
+# about 50 pages' worth, a millisecond or two of VACUUM, instead of a growing scan every link.
+VACUUM_EVERY = 1024
+_linked_since_vacuum = 0
+
+
+def _vacuum_pending_now_and_then(linked: int) -> None:
+    """Vacuum the pending table once this process has linked `VACUUM_EVERY` events since the
+    last time. Outside any transaction (VACUUM cannot run in one); SKIP_LOCKED: if another
+    process is vacuuming it, that is enough; no TRUNCATE (it would lock out the writers)."""
+    global _linked_since_vacuum  # noqa: PLW0603 (one counter per process)
+    _linked_since_vacuum += linked
+    if _linked_since_vacuum < VACUUM_EVERY:
+        return
+    _linked_since_vacuum = 0
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (SKIP_LOCKED, TRUNCATE false) audit_pendingauditevent")
 
 
 def _link_in_two_round_trips() -> list[_Linked]:
@@ -373,16 +487,20 @@ _PENDING_ROW = "(" + ", ".join(["%s"] * len(_CONTENT) + ["%s::jsonb"] * len(_JSO
 
 def _insert_pending(events: list[dict[str, Any]]) -> None:
     """Insert pending events, in order, in one statement (plain SQL: it runs on every write)."""
-    params: list[Any] = []
-    for fields in events:
-        params += [fields[name] for name in _CONTENT]
-        params += [_json_text(fields[name]) for name in _JSON]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO audit_pendingauditevent ({', '.join((*_CONTENT, *_JSON))})"  # noqa: S608
             f" VALUES {', '.join([_PENDING_ROW] * len(events))}",
-            params,
+            _pending_params(events),
         )
+
+
+def _pending_params(events: list[dict[str, Any]]) -> list[Any]:
+    params: list[Any] = []
+    for fields in events:
+        params += [fields[name] for name in _CONTENT]
+        params += [_json_text(fields[name]) for name in _JSON]
+    return params
 
 
 def _json_text(value: Any) -> str | None:

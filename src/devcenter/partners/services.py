@@ -16,10 +16,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from devcenter.accounts.choices import AccountKind
-from devcenter.accounts.services import account_create, accounts_close_disallowed, accounts_purge
+from devcenter.accounts.services import (
+    account_create,
+    account_new,
+    accounts_close_disallowed,
+    accounts_purge,
+)
 from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.services import actor_of, audit_batch, audit_change, audit_record
-from devcenter.errors import ConflictError, InvalidError, NotFoundError
+from devcenter.errors import ConflictError, DomainError, InvalidError, NotFoundError
 from devcenter.partners.account_services import test_account_create, test_account_delete
 from devcenter.partners.capabilities import partner_capabilities
 from devcenter.partners.card_services import card_register, card_remove, cards_expire
@@ -43,6 +48,12 @@ from devcenter.partners.moves import (
     partner_type_set,
 )
 from devcenter.partners.notifications import notify_member_added
+from devcenter.partners.registration_sql import (
+    membership_added_event,
+    one_statement_possible,
+    partner_registered_event,
+    register_in_one_statement,
+)
 from devcenter.partners.selectors import partner_lock
 from devcenter.policy import default_policy
 from devcenter.public_ids import new_public_id
@@ -117,28 +128,14 @@ class CorporateDetails:
 
 
 def _record_registered(partner: Partner, actor: str) -> None:
-    audit_record(
-        event_type=AuditEventType.PARTNER_REGISTERED,
-        actor=actor,
-        target_type=AuditTarget.PARTNER,
-        target_id=partner.public_id,
-        partner=partner.public_id,
-        new=partner_snapshot(partner),
-    )
+    audit_record(**partner_registered_event(partner, actor))
 
 
 def _membership_add(
     partner: Partner, user: Any, role: str, actor: str, *, reason: str = ""
 ) -> Membership:
     membership = Membership.objects.create(partner=partner, user=user, role=role)
-    audit_record(
-        event_type=AuditEventType.MEMBER_ADDED,
-        actor=actor,
-        target_type=AuditTarget.MEMBERSHIP,
-        target_id=actor_of(user),
-        partner=partner.public_id,
-        new={"user": user.pk, "role": role, **({"reason": reason} if reason else {})},
-    )
+    audit_record(**membership_added_event(partner, user, role, actor, reason=reason))
     return membership
 
 
@@ -161,22 +158,56 @@ def _create_corporate(
             **{f.name: getattr(details, f.name) for f in fields(details)},
         )
     except IntegrityError:
-        raise partner_error(
-            ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
-        ) from None
+        raise _already_registered_corporate() from None
 
 
-@transaction.atomic
+def _already_registered_corporate() -> DomainError:
+    return partner_error(
+        ConflictError, PartnerErrorCode.ALREADY_REGISTERED, field="corporate_number"
+    )
+
+
 def partner_register_corporate_general(
     *, acting_user: ActingUser, details: CorporateDetails
 ) -> Partner:
     """Register a corporate general partner, instantly: `user` becomes its owner.
 
     Creates the general partner account. Refuses an invalid field (422), a corporate number
-    already registered (`already_registered`, 409) and a move the policy refuses.
+    already registered (`already_registered`, 409) and a move the policy refuses. On
+    PostgreSQL the rows are written in one statement (`registration_sql`), elsewhere with the
+    ORM; the same checks come first on both paths.
     """
     cleaned = details.cleaned()
     check_move(None, PartnerType.CORPORATE_GENERAL)
+    if not one_statement_possible():
+        return _register_corporate_general_orm(acting_user, cleaned)
+    partner = Partner(
+        public_id=new_public_id("ptn"),
+        kind=PartnerKind.CORPORATE,
+        partner_type=PartnerType.CORPORATE_GENERAL,
+        status=PartnerStatus.ACTIVE,
+        **{f.name: getattr(cleaned, f.name) for f in fields(cleaned)},
+    )
+    account = account_new(
+        partner=partner,
+        kind=AccountKind.GENERAL_PARTNER_ACCOUNT,
+        display_name=partner.registration_name[:ACCOUNT_NAME_MAX],
+    )
+    try:
+        return register_in_one_statement(
+            partner,
+            owner=acting_user,
+            role=MemberRole.OWNER,
+            account=account,
+            actor=actor_of(acting_user),
+        )
+    except IntegrityError:
+        raise _already_registered_corporate() from None
+
+
+@transaction.atomic
+def _register_corporate_general_orm(acting_user: ActingUser, cleaned: CorporateDetails) -> Partner:
+    """`partner_register_corporate_general` with the ORM (SQLite), once the checks passed."""
     partner = _create_corporate(
         cleaned, partner_type=PartnerType.CORPORATE_GENERAL, status=PartnerStatus.ACTIVE
     )
