@@ -195,15 +195,21 @@ def test_a_killed_workers_lease_runs_out_and_another_delivers(
 
     events_fan_out()
     claimed = deliveries_claim(worker=dead.name, limit=10)  # then the worker dies
-    assert len(claimed) == 1  # the head of the partner's queue
+    # The partner's queue: its head and, as one chain behind it, the change's second event.
+    assert [c.delivery_id for c in claimed] == list(
+        WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    assert len(claimed) == 2
     other = Worker(threads=1)
-    assert other.run_once() == 0  # leased: nobody else sends it
+    assert other.run_once() == 0  # leased: nobody else sends them
     frozen_clock.advance(timedelta(seconds=61))
-    assert other.run_once() == 2  # claimed, then recorded
-    assert len(receiver.wait_for(1)) == 1
-    delivery = WebhookDelivery.objects.get(pk=claimed[0].delivery_id)
-    assert delivery.state == DeliveryState.DELIVERED
-    assert delivery.leased_by == ""
+    assert other.run_once() == 4  # claimed, then recorded
+    assert [r.headers["webhook-id"] for r in receiver.wait_for(2)] == [
+        c.event_id for c in claimed
+    ]
+    for delivery in WebhookDelivery.objects.filter(pk__in=[c.delivery_id for c in claimed]):
+        assert delivery.state == DeliveryState.DELIVERED
+        assert delivery.leased_by == ""
 
 
 def test_delivery_log_records_status_duration_and_excerpt(owner, partner, endpoint, receiver):

@@ -18,8 +18,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 
 from devcenter.audit.choices import AuditEventType, AuditTarget
 from devcenter.audit.selectors import (
@@ -480,45 +478,85 @@ def retry_delay(failed_attempts: int, *, rng: random.Random | None = None) -> ti
     return base * factor
 
 
+_ATTEMPT_COLUMNS = (
+    "delivery_id",
+    "endpoint_id",
+    "attempted_at",
+    "status_code",
+    "duration_ms",
+    "response_excerpt",
+    "error",
+    "succeeded",
+)
+_RECORD_CHUNK = 500  # rows per INSERT (SQLite's variable limit allows 4,000 of 8 columns)
+
+
 @transaction.atomic
-def deliveries_record(*, outcomes: list[AttemptOutcome], worker: str) -> None:
+def deliveries_record(
+    *, outcomes: list[AttemptOutcome], worker: str, unsent: list[int] | None = None
+) -> None:
     """Record a batch of attempts: log each, finish the delivered ones, reschedule or abandon
-    the failed ones, and disable an endpoint that has failed for the whole retry period.
+    the failed ones, disable an endpoint that has failed for the whole retry period, and give
+    back the leases of `unsent` deliveries (a chain stopped before them).
 
     A delivery whose lease another worker has taken meanwhile is logged but left to that worker.
+    A batch costs a few statements whatever its size (an INSERT of the log rows, one UPDATE of
+    the delivered ones, one of the unsent ones), plus a few per failed attempt.
     """
     relaxed_commit()
-    WebhookAttempt.objects.bulk_create(
-        WebhookAttempt(
-            delivery_id=o.delivery_id,
-            endpoint_id=o.endpoint_id,
-            attempted_at=o.attempted_at,
-            status_code=o.status_code,
-            duration_ms=o.duration_ms,
-            response_excerpt=o.response_excerpt[:500],
-            error=o.error[:200],
-            succeeded=o.succeeded,
-        )
-        for o in outcomes
-    )
-    now = clock.now()
-    delivered = [o.delivery_id for o in outcomes if o.succeeded]
-    if delivered:
-        _mine(delivered, worker).update(
-            state=DeliveryState.DELIVERED,
-            finished_at=now,
-            lease_until=None,
-            leased_by="",
-            attempts=F("attempts") + 1,
-            first_attempt_at=Coalesce("first_attempt_at", Value(now)),
-        )
-        healthy = {o.endpoint_id for o in outcomes if o.succeeded}
-        WebhookEndpoint.objects.filter(pk__in=healthy, failing_since__isnull=False).update(
-            failing_since=None
-        )
+    with connection.cursor() as cursor:
+        _log_attempts(cursor, outcomes)
+        now = clock.now()
+        delivered = [o.delivery_id for o in outcomes if o.succeeded]
+        if delivered:
+            _update_mine(
+                cursor,
+                "state = %s, finished_at = %s, lease_until = NULL, leased_by = '',"
+                " attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, %s)",
+                [DeliveryState.DELIVERED.value, db_time(now), db_time(now)],
+                delivered,
+                worker,
+            )
+            healthy = {o.endpoint_id for o in outcomes if o.succeeded}
+            WebhookEndpoint.objects.filter(pk__in=healthy, failing_since__isnull=False).update(
+                failing_since=None
+            )
+        if unsent:
+            _update_mine(cursor, "lease_until = NULL, leased_by = ''", [], unsent, worker)
     for outcome in outcomes:
         if not outcome.succeeded:
             _failed(outcome, worker, now)
+
+
+def _log_attempts(cursor: Any, outcomes: list[AttemptOutcome]) -> None:
+    """INSERT the attempts' log rows, many rows a statement."""
+    table = WebhookAttempt._meta.db_table
+    row = "(" + ", ".join(["%s"] * len(_ATTEMPT_COLUMNS)) + ")"
+    for start in range(0, len(outcomes), _RECORD_CHUNK):
+        chunk = outcomes[start : start + _RECORD_CHUNK]
+        params: list[Any] = []
+        for o in chunk:
+            params += [o.delivery_id, o.endpoint_id, db_time(o.attempted_at), o.status_code]
+            params += [o.duration_ms, o.response_excerpt[:500], o.error[:200], o.succeeded]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(_ATTEMPT_COLUMNS)})"  # noqa: S608
+            f" VALUES {', '.join([row] * len(chunk))}",
+            params,
+        )
+
+
+def _update_mine(
+    cursor: Any, assignments: str, params: list[Any], ids: list[int], worker: str
+) -> None:
+    """UPDATE the deliveries `ids` that `worker` still holds (leased, scheduled)."""
+    table = WebhookDelivery._meta.db_table
+    for start in range(0, len(ids), _RECORD_CHUNK):
+        chunk = ids[start : start + _RECORD_CHUNK]
+        cursor.execute(
+            f"UPDATE {table} SET {assignments}"  # noqa: S608
+            f" WHERE leased_by = %s AND state = %s AND id IN ({', '.join(['%s'] * len(chunk))})",
+            [*params, worker, DeliveryState.SCHEDULED.value, *chunk],
+        )
 
 
 def _mine(ids: list[int], worker: str) -> Any:
@@ -556,6 +594,11 @@ def _disable(endpoint: WebhookEndpoint) -> None:
     endpoint.save(update_fields=["enabled", "disabled_reason"])
     endpoint_pk = endpoint.pk
     transaction.on_commit(lambda: endpoint_disabled_notify(endpoint_pk), robust=True)
+
+
+def db_time(value: datetime) -> Any:
+    """Return `value` as raw SQL takes it (SQLite: the naive UTC text Django stores)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def lease_seconds() -> float:
