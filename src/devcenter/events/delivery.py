@@ -26,6 +26,7 @@ for retries that came due, test sends and replays. Elsewhere (SQLite) it polls e
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -51,6 +52,8 @@ from devcenter.events.services import (
     db_time,
     deliveries_record,
     events_fan_out,
+    id_list_sql,
+    json_rows_sql,
     lease_seconds,
     relaxed_commit,
     signing_secrets,
@@ -106,24 +109,26 @@ def _claim_sql(postgres: bool) -> str:
     )
 
 
-def _followers_sql(heads: int, postgres: bool) -> str:
+def _followers_sql(postgres: bool) -> str:
     """Select up to %s deliveries that follow each leased head in its queue, oldest first,
-    with whether each is due (PostgreSQL: an index scan per queue, LIMIT each)."""
+    with whether each is due (PostgreSQL: an index scan per queue, LIMIT each). The heads
+    come as one JSON parameter: a list of [endpoint id, ordering key, head id]."""
     delivery = WebhookDelivery._meta.db_table
     columns = "f.id, f.endpoint_id, f.ordering_key, f.event_id, f.body, f.next_attempt_at <= %s"
+    queues = json_rows_sql(("bigint", "text", "bigint"), ("endpoint_id", "ordering_key", "head"))
     if postgres:
-        queues = ", ".join(["(%s::bigint, %s::text, %s::bigint)"] * heads)
         return (
-            f"SELECT {columns} FROM (VALUES {queues}) AS q(endpoint_id, ordering_key, head)"  # noqa: S608
+            f"SELECT {columns} FROM ({queues}) AS q"  # noqa: S608
             f" CROSS JOIN LATERAL (SELECT * FROM {delivery} g"
             " WHERE g.endpoint_id = q.endpoint_id AND g.ordering_key = q.ordering_key"
             " AND g.state = %s AND g.id > q.head ORDER BY g.id LIMIT %s) f"
         )
-    queues = " OR ".join(["(endpoint_id = %s AND ordering_key = %s AND id > %s)"] * heads)
     return (
-        f"SELECT {columns} FROM (SELECT *, row_number() OVER ("  # noqa: S608
-        f" PARTITION BY endpoint_id, ordering_key ORDER BY id) AS place FROM {delivery}"
-        f" WHERE state = %s AND ({queues})) f WHERE f.place <= %s"
+        f"SELECT {columns} FROM (SELECT d.*, row_number() OVER ("  # noqa: S608
+        " PARTITION BY d.endpoint_id, d.ordering_key ORDER BY d.id) AS place"
+        f" FROM {delivery} d JOIN ({queues}) AS q"
+        " ON d.endpoint_id = q.endpoint_id AND d.ordering_key = q.ordering_key"
+        " AND d.id > q.head WHERE d.state = %s) f WHERE f.place <= %s"
     )
 
 
@@ -159,14 +164,9 @@ def _claim_followers(
     """Lease the due deliveries that follow each head, up to the first one not due (the
     head's lease keeps every other worker off its queue); return their rows."""
     scheduled = DeliveryState.SCHEDULED.value
-    queues: list[Any] = []
-    for head_id, endpoint_id, ordering_key, *_ in heads:
-        queues += [endpoint_id, ordering_key, head_id]
-    if connection.vendor == "postgresql":
-        params = [db_time(now), *queues, scheduled, chain - 1]
-    else:
-        params = [db_time(now), scheduled, *queues, chain - 1]
-    cursor.execute(_followers_sql(len(heads), connection.vendor == "postgresql"), params)
+    queues = json.dumps([[row[1], row[2], row[0]] for row in heads])
+    postgres = connection.vendor == "postgresql"
+    cursor.execute(_followers_sql(postgres), [db_time(now), queues, scheduled, chain - 1])
     kept: list[Any] = []
     blocked: set[tuple[int, str]] = set()
     for row in sorted(cursor.fetchall(), key=lambda r: r[0]):
@@ -177,11 +177,11 @@ def _claim_followers(
             kept.append(row[:5])
     if kept:
         table = WebhookDelivery._meta.db_table
-        marks = ", ".join(["%s"] * len(kept))
+        where, listed = id_list_sql(row[0] for row in kept)
         cursor.execute(
             f"UPDATE {table} SET lease_until = %s, leased_by = %s"  # noqa: S608
-            f" WHERE state = %s AND id IN ({marks})",
-            [db_time(until), worker, scheduled, *(row[0] for row in kept)],
+            f" WHERE state = %s AND id {where}",
+            [db_time(until), worker, scheduled, listed],
         )
     return kept
 
