@@ -204,9 +204,7 @@ def test_a_killed_workers_lease_runs_out_and_another_delivers(
     assert other.run_once() == 0  # leased: nobody else sends them
     frozen_clock.advance(timedelta(seconds=61))
     assert other.run_once() == 4  # claimed, then recorded
-    assert [r.headers["webhook-id"] for r in receiver.wait_for(2)] == [
-        c.event_id for c in claimed
-    ]
+    assert [r.headers["webhook-id"] for r in receiver.wait_for(2)] == [c.event_id for c in claimed]
     for delivery in WebhookDelivery.objects.filter(pk__in=[c.delivery_id for c in claimed]):
         assert delivery.state == DeliveryState.DELIVERED
         assert delivery.leased_by == ""

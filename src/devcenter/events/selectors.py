@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from devcenter.audit.selectors import audit_current_sequence, audit_events_page
 from devcenter.errors import InvalidError
-from devcenter.events import feed_bell
+from devcenter.events import audit_listener, feed_bell
 from devcenter.events.choices import EventType
 from devcenter.events.errors import EventErrorCode, event_error
 from devcenter.events.models import WebhookAttempt, WebhookEndpoint
@@ -91,14 +91,22 @@ def events_wait(
     """Return the next page; when it is empty, wait up to `wait` seconds for one that is not
     (at most `DEVCENTER_EVENTS_WAIT_CAP_SECONDS`: a server may answer an empty page earlier).
 
-    Between checks the thread sleeps on the in-process bell (rung when this process commits
-    an audit event) for at most `DEVCENTER_EVENTS_POLL_SECONDS`; outside a transaction the
-    database connection is given back while it sleeps.
+    Between checks the thread sleeps on the bell (`feed_bell`), rung when this process commits
+    an audit event and, on PostgreSQL, when the process's one LISTEN thread hears the audit
+    NOTIFY of another process's commit; it re-checks anyway every
+    `DEVCENTER_EVENTS_POLL_SECONDS` (0.5 s) while nothing listens, every
+    `DEVCENTER_EVENTS_LISTEN_RECHECK_SECONDS` (5 s) while something does. Outside a
+    transaction the database connection is given back while it sleeps.
     """
     cap = float(getattr(settings, "DEVCENTER_EVENTS_WAIT_CAP_SECONDS", WAIT_MAX))
     deadline = time.monotonic() + min(wait, cap)
-    interval = float(getattr(settings, "DEVCENTER_EVENTS_POLL_SECONDS", 0.5))
+    poll = float(getattr(settings, "DEVCENTER_EVENTS_POLL_SECONDS", 0.5))
+    recheck = float(getattr(settings, "DEVCENTER_EVENTS_LISTEN_RECHECK_SECONDS", 5.0))
+    if wait > 0:
+        audit_listener.start()
     while True:
+        # Heard before the page is read: a commit after the read rings after this mark.
+        listening, mark = audit_listener.listening(), feed_bell.mark()
         page = events_page(after=after, limit=limit, audit_types=audit_types, partners=partners)
         left = deadline - time.monotonic()
         if page.events or left <= 0:
@@ -106,7 +114,7 @@ def events_wait(
         after = int(page.next_cursor)  # nothing for this caller up to there
         if not connection.in_atomic_block:
             connection.close()
-        feed_bell.wait(min(interval, left))
+        feed_bell.wait(min(recheck if listening else poll, left), since=mark)
 
 
 def endpoints_of(*, partner_id: str | None) -> QuerySet[WebhookEndpoint]:

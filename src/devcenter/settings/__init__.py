@@ -229,7 +229,19 @@ DEVCENTER_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_TIME
 DEVCENTER_WEBHOOK_LEASE_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_LEASE_SECONDS", "60"))
 DEVCENTER_WEBHOOK_THREADS = int(os.environ.get("DEVCENTER_WEBHOOK_THREADS", "32"))
 DEVCENTER_WEBHOOK_POLL_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_POLL_SECONDS", "0.05"))
+# On PostgreSQL the worker wakes on the audit NOTIFY; it re-checks for due retries, test sends
+# and replays this often. A chain: deliveries of one queue claimed behind its head and sent in
+# order by one thread. A checked DNS answer is reused this long (then resolved and checked again).
+DEVCENTER_WEBHOOK_IDLE_SECONDS = float(os.environ.get("DEVCENTER_WEBHOOK_IDLE_SECONDS", "0.5"))
+DEVCENTER_WEBHOOK_CHAIN = int(os.environ.get("DEVCENTER_WEBHOOK_CHAIN", "8"))
+DEVCENTER_WEBHOOK_RESOLVE_TTL_SECONDS = float(
+    os.environ.get("DEVCENTER_WEBHOOK_RESOLVE_TTL_SECONDS", "1")
+)
 DEVCENTER_EVENTS_POLL_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_POLL_SECONDS", "0.5"))
+# A long-poll re-checks this often while the process LISTENs (PostgreSQL: a NOTIFY wakes it).
+DEVCENTER_EVENTS_LISTEN_RECHECK_SECONDS = float(
+    os.environ.get("DEVCENTER_EVENTS_LISTEN_RECHECK_SECONDS", "5")
+)
 # The longest a feed long-poll holds a server thread (the API accepts `wait` up to 30 s).
 DEVCENTER_EVENTS_WAIT_CAP_SECONDS = float(os.environ.get("DEVCENTER_EVENTS_WAIT_CAP_SECONDS", "30"))
 # DOT's own client model, named because its models are swappable (migrations refer to it).
