@@ -77,7 +77,8 @@ def run(quick: bool) -> list[Check]:
 
 def _report(f: dict[str, Any]) -> list[Check]:
     print(
-        f"  lag at {f['lag_rate']:.0f} changes/s ({f['lag_events']} events):"
+        f"  lag at {f['lag_rate']:.0f} changes/s from {f.get('lag_writers', 1)} writer processes"
+        f" ({f['lag_events']} events):"
         f" p50 {f['lag_p50'] * 1000:.0f} ms, p99 {f['lag_p99'] * 1000:.0f} ms,"
         f" max {f['lag_max'] * 1000:.0f} ms",
         flush=True,
@@ -192,25 +193,109 @@ def _wait_delivered(total: int, timeout: float = 600) -> float:
     return time.monotonic()
 
 
+WRITERS = int(os.environ.get("DEVCENTER_BENCH_EVENTS_WRITERS", "4"))
+CHANGES_PER_SECOND = 100
+
+
 def lag(directory: str, seconds: int) -> dict[str, float]:
-    """Changes at 100/s, one worker: commit -> receipt per event."""
-    from devcenter.audit.selectors import audit_current_sequence
+    """Changes at 100/s from `WRITERS` processes, one worker: commit -> receipt per event.
+
+    One process cannot make 100 card changes a second on this machine: a change costs ~10 ms
+    of Python CPU (card service, policy, audit) plus its commit's round trips, so the writers
+    are processes of their own (each paced at 100 / WRITERS a second, staggered)."""
     from devcenter.events.services import webhook_endpoint_create
-    from devcenter.partners.services import card_register, card_remove
 
     port = free_port()
     receiver, out = _receiver(directory, [port])
     webhook_endpoint_create(acting_user=None, partner_id=None, url=f"http://127.0.0.1:{port}/")
-    partners = _individuals(20)
-    cards: dict[str, Any] = {}
     workers = _workers(1)
-    time.sleep(3)  # the worker is up
+    writers = [
+        subprocess.Popen(  # noqa: S603 (this module, fixed arguments)
+            [sys.executable, "-m", "bench.events", "writer", json.dumps([i, seconds]), directory],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(WRITERS)
+    ]
+    for writer in writers:
+        assert writer.stdout is not None
+        writer.stdout.readline()  # "ready": its partners exist
+    time.sleep(3)  # the worker is up and has delivered the partners' own events
+    start = time.time() + 0.5
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write(f"{start}\n")
+        writer.stdin.flush()
     committed: dict[int, float] = {}
-    start, changes = time.monotonic(), 100 * seconds
-    before = audit_current_sequence()
-    for index in range(changes):
-        time.sleep(max(0.0, start + index / 100 - time.monotonic()))
-        partner, user = partners[index % len(partners)]
+    ended, changes = start, 0
+    for writer in writers:
+        assert writer.stdout is not None
+        result = json.loads(writer.stdout.readline())
+        writer.wait(timeout=60)
+        committed.update({int(k): v for k, v in result["committed"].items()})
+        ended, changes = max(ended, result["ended"]), changes + result["changes"]
+    achieved = changes / (ended - start)
+    _wait_delivered_events(set(committed))
+    _stop(workers)
+    received = dict(_stop_receiver(receiver, out))
+    lags = sorted(received[f"evt_{s}"] - t for s, t in committed.items() if f"evt_{s}" in received)
+    return {
+        "lag_rate": achieved,
+        "lag_writers": WRITERS,
+        "lag_events": len(lags),
+        "lag_p50": statistics.median(lags),
+        "lag_p99": lags[int(len(lags) * 0.99) - 1],
+        "lag_max": lags[-1],
+    }
+
+
+def _wait_delivered_events(sequences: set[int], timeout: float = 600) -> None:
+    from devcenter.events.choices import DeliveryState
+    from devcenter.events.models import WebhookDelivery
+
+    deadline = time.monotonic() + timeout
+    while True:
+        done = WebhookDelivery.objects.filter(
+            state=DeliveryState.DELIVERED, sequence__in=sequences
+        ).count()
+        if done >= len(sequences):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {done} of {len(sequences)} delivered")
+        time.sleep(0.05)
+
+
+def writer(args_json: str) -> None:
+    """One writer process: register 5 individuals, say "ready", read the start time, then
+    register and remove their cards at 100 / WRITERS a second; print each event's commit time.
+    """
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devcenter.settings")
+    django.setup()
+    from devcenter.audit.models import AuditEvent
+    from devcenter.partners.services import card_register, card_remove
+
+    index, seconds = json.loads(args_json)
+    partners = _individuals(5)
+    last = {
+        p.public_id: max(
+            AuditEvent.objects.filter(partner=p.public_id).values_list("sequence", flat=True),
+            default=0,
+        )
+        for p, _ in partners
+    }
+    cards: dict[str, Any] = {}
+    print("ready", flush=True)
+    start = float(sys.stdin.readline())
+    rate = CHANGES_PER_SECOND / WRITERS
+    offset = index / CHANGES_PER_SECOND  # the writers' changes interleave
+    committed: dict[int, float] = {}
+    changes = int(rate * seconds)
+    for change in range(changes):
+        time.sleep(max(0.0, start + offset + change / rate - time.time()))
+        partner, user = partners[change % len(partners)]
         card = cards.pop(partner.public_id, None)
         if card is None:
             cards[partner.public_id] = card_register(
@@ -220,21 +305,18 @@ def lag(directory: str, seconds: int) -> dict[str, float]:
             )
         else:
             card_remove(partner_id=partner.public_id, card_id=card.public_id, acting_user=user)
-        at, after = time.time(), audit_current_sequence()
-        committed.update(dict.fromkeys(range(before + 1, after + 1), at))
-        before = after
-    achieved = changes / (time.monotonic() - start)
-    _wait_delivered(len(committed))
-    _stop(workers)
-    received = dict(_stop_receiver(receiver, out))
-    lags = sorted(received[f"evt_{s}"] - t for s, t in committed.items() if f"evt_{s}" in received)
-    return {
-        "lag_rate": achieved,
-        "lag_events": len(lags),
-        "lag_p50": statistics.median(lags),
-        "lag_p99": lags[int(len(lags) * 0.99) - 1],
-        "lag_max": lags[-1],
-    }
+        at = time.time()  # committed and linked (the link runs right after the commit)
+        new = list(
+            AuditEvent.objects.filter(
+                partner=partner.public_id, sequence__gt=last[partner.public_id]
+            ).values_list("sequence", flat=True)
+        )
+        if new:
+            last[partner.public_id] = max(new)
+        committed.update(dict.fromkeys(new, at))
+    print(
+        json.dumps({"committed": committed, "ended": time.time(), "changes": changes}), flush=True
+    )
 
 
 def throughput(directory: str, events: int) -> dict[str, float]:
@@ -383,4 +465,7 @@ def child(size_json: str, directory: str) -> None:
 
 
 if __name__ == "__main__":
-    child(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "writer":
+        writer(sys.argv[2])
+    else:
+        child(sys.argv[2], sys.argv[3])

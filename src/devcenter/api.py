@@ -17,6 +17,7 @@ from devcenter.api_support.auth import developer_auth
 from devcenter.api_support.errors import install_error_handlers
 from devcenter.audit.api import router as audit_router
 from devcenter.events.api import router as events_router
+from devcenter.notices.api import router as notices_router
 from devcenter.partners.api import router as partners_router
 from devcenter.partners.api import staff_router as partners_staff_router
 from devcenter.registrations.api import router as registrations_router
@@ -52,3 +53,4 @@ api.add_router("/", partners_staff_router)
 api.add_router("/", registrations_router)
 api.add_router("/", registrations_staff_router)
 api.add_router("/", events_router)
+api.add_router("/", notices_router)
