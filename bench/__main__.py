@@ -12,6 +12,7 @@ from types import FrameType
 
 from bench import (
     batch,
+    card_sweep,
     decision_log,
     inprocess,
     policy_diff,
@@ -51,9 +52,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         default="abcdlrw",
         help=(
-            "which benchmarks to run (letters of abcdlrwpe; d: registry, l: decision log,"
-            " r: registration decisions, w: writes; p: policy diff over the registry and e: events,"
-            " not in the default set), or oauth"
+            "which benchmarks to run (letters of abcdlrwpek; d: registry, l: decision log,"
+            " r: registration decisions, w: writes; p: policy diff over the registry, e: events"
+            " and k: the card expiry sweep, not in the default set), or oauth"
         ),
     )
     parser.add_argument(
@@ -115,10 +116,19 @@ def run(options: argparse.Namespace) -> list[Check]:
     if "p" in options.only:
         print(describe_idle("(p)", idle_seconds))
         checks += policy_diff.run(options.quick)
+    return checks + run_events_and_notices(options, idle_seconds)
+
+
+def run_events_and_notices(options: argparse.Namespace, idle_seconds: float) -> list[Check]:
+    """Run (e), the events and webhooks, and (k), the card expiry sweep, when chosen."""
+    checks: list[Check] = []
     if "e" in options.only:
         print(describe_idle("(e)", idle_seconds))
         checks += events_bench.run(options.quick)
         print()
+    if "k" in options.only:
+        print(describe_idle("(k)", idle_seconds))
+        checks += card_sweep.run(options.quick)
     return checks
 
 
