@@ -6,8 +6,6 @@ title and text in Japanese and English. `POST /notices/{id}/read` marks one read
 `POST /notices/read-all` every unread one. Marking read is not audited (services docstring).
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -15,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from devcenter.api_support.auth import user_of
+from devcenter.api_support.idempotency import idempotent
 from devcenter.api_support.openapi import errors
 from devcenter.api_support.params import NoNul, PathText
 from devcenter.notices.choices import NoticeKind
@@ -121,12 +120,14 @@ def notice_list(request: HttpRequest, query: Query[NoticesQuery]) -> dict[str, A
 
 
 @router.post("/notices/read-all", response={200: MarkedOut, **errors()})
+@idempotent
 def notice_read_all(request: HttpRequest) -> dict[str, int]:
     """Mark every unread notice of the caller read."""
     return {"marked": notices_mark_all_read(acting_user=user_of(request))}
 
 
 @router.post("/notices/{notice_id}/read", response={200: NoticeOut, **errors()})
+@idempotent
 def notice_read(request: HttpRequest, notice_id: PathText) -> dict[str, Any]:
     """Mark one of the caller's notices read (again: no change); 404 for anyone else's."""
     return notice_out(notice_mark_read(notice_id=notice_id, acting_user=user_of(request)))
