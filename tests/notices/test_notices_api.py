@@ -97,3 +97,9 @@ def test_anonymous_gets_401(db):
     response = ApiCaller().get("/notices")
     assert response.status_code == 401
     assert error_code(response) == "unauthorized"
+
+
+def test_the_largest_cursor_lists_every_older_notice_not_an_error(me, told):
+    response = me.get("/notices", cursor="9" * 16 + "_" + "9" * 18)
+    assert response.status_code == 200
+    assert [n["id"] for n in response.json()["notices"]] == told[::-1]

@@ -50,7 +50,7 @@ class NoticePageOut(Schema):
 
 class NoticesQuery(Schema):
     cursor: Annotated[str, NoNul] | None = Field(
-        None, pattern=r"^[0-9]{1,20}_[0-9]{1,18}$", description="a next_cursor"
+        None, pattern=r"^[0-9]{1,16}_[0-9]{1,18}$", description="a next_cursor"
     )
     limit: int = Field(50, ge=1, le=200, description="notices per page")
     unread: bool = Field(False, description="only the unread ones")
