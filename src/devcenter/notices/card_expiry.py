@@ -47,10 +47,41 @@ def due_threshold(days_left: int) -> int | None:
 
 
 def card_expiry_notify(*, today: date) -> int:
-    """Send the card expiry notices due on `today`; return how many cards were told."""
+    """Send the card expiry notices due on `today`; return how many cards were told.
+
+    Two reads pick the cards whose due notice has not gone out (the candidates, and the
+    records of what went out to them); only those are handled, each in its own transaction
+    that checks it all again under the partner's lock.
+    """
     horizon = today + timedelta(days=max(CARD_EXPIRY_THRESHOLDS))
-    due = list(verified_cards_expiring_by(day=horizon).values_list("pk", "partner__public_id"))
-    return sum(_card_notify(pk, partner_id, today) for pk, partner_id in due)
+    due = list(
+        verified_cards_expiring_by(day=horizon).values_list(
+            "pk", "partner__public_id", "exp_year", "exp_month"
+        )
+    )
+    sent = _sent_thresholds([row[0] for row in due])
+    todo = [
+        (pk, partner_id)
+        for pk, partner_id, year, month in due
+        if year is not None
+        and month is not None
+        and (threshold := due_threshold((card_expires_on(year, month) - today).days)) is not None
+        and not (pk in sent and sent[pk] <= threshold)
+    ]
+    return sum(_card_notify(pk, partner_id, today) for pk, partner_id in todo)
+
+
+def _sent_thresholds(card_pks: list[int]) -> dict[int, int]:
+    """Return, per card, the most urgent threshold already sent (cards with none left out)."""
+    sent: dict[int, int] = {}
+    for start in range(0, len(card_pks), 1000):
+        chunk = card_pks[start : start + 1000]
+        rows = CardExpiryNotice.objects.filter(card_id__in=chunk).values_list(
+            "card_id", "threshold_days"
+        )
+        for card_id, threshold in rows:
+            sent[card_id] = min(threshold, sent.get(card_id, threshold))
+    return sent
 
 
 @transaction.atomic
