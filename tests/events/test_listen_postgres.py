@@ -17,7 +17,7 @@ from devcenter.events import audit_listener, feed_bell
 from devcenter.events.delivery import Worker
 from devcenter.events.projection import EVENT_TYPE_OF
 from devcenter.events.selectors import events_wait
-from devcenter.events.services import webhook_endpoint_create
+from devcenter.events.services import webhook_endpoint_create, webhook_test_send
 from devcenter.partners.services import card_register
 from tests.partners.factories import individual_partner, platform_user
 
@@ -94,3 +94,19 @@ def test_a_commit_wakes_an_idle_worker(receiver: Any) -> None:
         running.join(timeout=30)
     assert [r.event["type"] for r in received] == ["card.verified", "partner.type_changed"]
     assert not running.is_alive()
+
+
+@pytest.mark.usefixtures("only_notify")
+def test_a_test_send_wakes_an_idle_worker(receiver: Any) -> None:
+    # A test send queues a delivery without any audit event: its own NOTIFY wakes the worker.
+    endpoint = webhook_endpoint_create(acting_user=None, partner_id=None, url=receiver.url)
+    worker = Worker(threads=2)
+    running = _in_thread(worker.run)
+    try:
+        time.sleep(0.5)  # idle, waiting on the bell
+        webhook_test_send(acting_user=None, partner_id=None, endpoint_id=endpoint.public_id)
+        received = receiver.wait_for(1, timeout=20)
+    finally:
+        worker.stop()
+        running.join(timeout=30)
+    assert [r.event["type"] for r in received] == ["webhook.test"]

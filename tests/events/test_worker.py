@@ -137,6 +137,10 @@ def test_after_three_days_the_endpoint_is_disabled_and_its_owner_told(
     assert frozen_clock.current - endpoint.failing_since >= timedelta(days=3)
     assert [m.to for m in mail.outbox] == [["owner@example.com"]]
     assert "3" in mail.outbox[0].body
+    [disabled] = AuditEvent.objects.filter(
+        event_type="webhook_endpoint.updated", target_id=endpoint.public_id
+    )
+    assert (disabled.actor, disabled.new) == ("system", {"enabled": False, "reason": "failing"})
     # enabled again, the waiting events go out
     receiver.default = 200
     webhook_endpoint_update(

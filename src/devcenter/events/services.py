@@ -26,7 +26,7 @@ from devcenter.audit.selectors import (
     audit_events_page,
     audit_events_since,
 )
-from devcenter.audit.services import actor_of, audit_record
+from devcenter.audit.services import NOTIFY_CHANNEL, actor_of, audit_record
 from devcenter.errors import ConflictError, InvalidError, NotFoundError
 from devcenter.events import clock
 from devcenter.events.choices import TEST_EVENT_TYPE, DeliveryState, EventType
@@ -395,7 +395,17 @@ def webhook_replay(
         and (not endpoint.event_types or e.type in endpoint.event_types)
     ]
     WebhookDelivery.objects.bulk_create([_delivery(endpoint, e, now) for e in wanted])
+    if wanted:
+        _wake_workers()
     return len(wanted)
+
+
+def _wake_workers() -> None:
+    """NOTIFY the audit channel (PostgreSQL) with this transaction: deliveries queued without a
+    new audit event (a replay, a test send) start once it commits, not at the next re-check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
 
 
 def _replayed_events(endpoint: WebhookEndpoint, event_id: str | None, since: Any) -> list[Event]:
@@ -440,6 +450,7 @@ def webhook_test_send(
         "sequence": None,
         "data": {"webhook": endpoint.public_id},
     }
+    _wake_workers()
     return WebhookDelivery.objects.create(
         endpoint=endpoint,
         event_id=message_id,
@@ -633,6 +644,13 @@ def _disable(endpoint: WebhookEndpoint) -> None:
     endpoint.enabled = False
     endpoint.disabled_reason = "failing"
     endpoint.save(update_fields=["enabled", "disabled_reason"])
+    _audit(
+        AuditEventType.WEBHOOK_ENDPOINT_UPDATED,
+        endpoint,
+        None,  # the worker: the system, not a person
+        old={"enabled": True},
+        new={"enabled": False, "reason": "failing"},
+    )
     endpoint_pk = endpoint.pk
     transaction.on_commit(lambda: endpoint_disabled_notify(endpoint_pk), robust=True)
 
