@@ -428,9 +428,19 @@ def _opened(answers: Sequence[bytes]) -> list[bytes]:
     return opened
 
 
+_second_text: tuple[datetime | None, bytes] = (None, b"")  # the last second, formatted
+
+
 def _timestamp(seconds: float) -> bytes:
+    """Return `2026-11-30T20:00:00.123456Z` (the second's part formatted once a second)."""
+    global _second_text  # noqa: PLW0603 (one tuple, replaced whole: safe between threads)
     moment = datetime.fromtimestamp(seconds, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode()
+    second = moment.replace(microsecond=0)
+    known, text = _second_text
+    if known != second:
+        text = second.strftime("%Y-%m-%dT%H:%M:%S").encode()
+        _second_text = (second, text)
+    return b"%s.%06dZ" % (text, moment.microsecond)
 
 
 def _id(value: str | None) -> str | None:
