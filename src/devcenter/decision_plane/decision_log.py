@@ -7,7 +7,8 @@ was not logged, and the answers of a plane with the log off are byte for byte wh
 
 The hot path only picks the indexes (geometric gaps, not one random number per decision),
 splices the ids into the answer (one `join`) and appends one tuple of objects the call made
-anyway (its time, its id, the indexes, the decoded questions, the decisions' JSON) to an
+anyway (its time, its id, the indexes, the request body or the sampled questions, the
+decisions' JSON) to an
 in-memory buffer of at most `capacity` decisions; when the call's sampled decisions do not fit,
 they are dropped and counted (`dropped`, the `devcenter_decision_log_dropped_total` series) and
 get no id. Nothing on the hot path formats a line, encodes JSON or waits for the writer.
@@ -20,13 +21,14 @@ A background thread (`DecisionLog.start`, one per worker) turns the entries into
 (`snapshot` only for answers from the registry snapshot), `CHUNK_LINES` at a time, and hands
 them to a sink: a file with size rotation by default (`RotatingFile`,
 `DEVCENTER_DECISION_LOG_PATH`), or an HTTP endpoint taking newline-delimited JSON (`HttpSink`,
-`DEVCENTER_DECISION_LOG_URL`). A line is three pieces joined in C: the call's head (time and
-id prefix), the decision's index, and the rest of the line, rendered once per distinct
-(question, decision) and kept (the questions' JSON from one msgspec `encode_lines` is the key).
-The request keeps its kind, its policy codes and its ids (partner, account, registration, client
-id); a string in an id field that does not look like an id (letters, digits and `_ . : -`, at
-most 64 characters) is free text (a name, an e-mail address) and is dropped (null). A sink that
-fails loses the lines it was given (counted as `sink_error`, logged at most once a minute); the
+`DEVCENTER_DECISION_LOG_URL`). A line is four pieces joined in C: the call's head (time and id
+prefix), the decision's index, its request and its outcome, each request and outcome rendered
+once and kept (keyed by the question's JSON: at 100% cut out of the request body as received,
+one msgspec pass; when sampled, the sampled questions encoded again). The request keeps its
+kind, its policy codes and its ids (partner, account, registration, client id); a string in an
+id field that does not look like an id (letters, digits and `_ . : -`, at most 64 characters)
+is free text (a name, an e-mail address) and is dropped (null). A sink that fails loses the
+lines it was given (counted as `sink_error`, logged at most once a minute); the
 writer goes on with the next ones. docs/decisions.md, "Decision log", says why a thread.
 """
 
