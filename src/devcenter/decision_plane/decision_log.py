@@ -205,10 +205,13 @@ class DecisionLog:
         else:
             answers = [parts[i] for i in indexes]
             source = [questions[i] for i in indexes]
-            spliced = parts[:]
+            pieces = [b","] * (2 * len(parts) + 1)  # head; each decision, then `,` or the end
+            pieces[0] = _BODY_HEAD
+            pieces[1::2] = parts
+            pieces[-1] = b"]}"
             for i, head in zip(indexes, _opened(answers), strict=True):
-                spliced[i] = head + id_head + _LAST_ONE[i]
-            body = _BODY_HEAD + b",".join(spliced) + b"]}"
+                pieces[2 * i + 1] = head + id_head + _LAST_ONE[i]
+            body = b"".join(pieces)  # one copy of the answer
         self._buffer.append((time.time(), call_id, indexes, source, answers))
         if self._thread is None:
             self.start()
