@@ -2,12 +2,17 @@
 
 (b) and (c) against three servers of the same build started side by side, the decision log off,
 at 1% and at 100% sampling (`DEVCENTER_DECISION_LOG_RATE`, JSON-lines file in the server's var
-dir), measured in turn, best of `rounds`. Targets: at 1% within 5% of off, at 100% within 20%.
+dir), measured in turn (every other round in reverse order), best of `rounds`; the servers' CPU
+per decision of (b) is printed too (mean of the rounds), and the decisions each log wrote and
+dropped. Targets: at 1% within 5% of off, at 100% within 20%.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import time
+import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -51,6 +56,7 @@ def run(policy: Policy, workers: int, quick: bool, client: str) -> list[Check]:
         flush=True,
     )
     batch_rates: dict[str, list[float]] = {name: [] for name, _ in RATES}
+    batch_cpu: dict[str, list[float]] = {name: [] for name, _ in RATES}  # server s per decision
     single_rates: dict[str, list[float]] = {name: [] for name, _ in RATES}
     with ExitStack() as stack:
         servers = {
@@ -59,22 +65,58 @@ def run(policy: Policy, workers: int, quick: bool, client: str) -> list[Check]:
             )
             for name, share in RATES
         }
-        for _ in range(size.rounds):
-            for name, server in servers.items():
-                batch_rates[name].append(batch_rate(server, body, size))
+        for round_number in range(size.rounds):
+            # Every other round in reverse: load that grows or fades during the run does not
+            # always favour the same server.
+            order = list(servers.items())
+            for name, server in order if round_number % 2 == 0 else reversed(order):
+                decisions_per_second, cpu = batch_rate(server, body, size)
+                batch_rates[name].append(decisions_per_second)
+                batch_cpu[name].append(cpu)
                 single_rates[name].append(single_rate(server, size, client))
+        time.sleep(1.5)  # the writers' last flush and the metrics' hand-over
         written = {name: log_lines(server) for name, server in servers.items()}
-    return report(batch_rates, single_rates, written)
+        dropped = {name: log_dropped(server) for name, server in servers.items()}
+    print_cpu(batch_cpu)
+    return report(batch_rates, single_rates, written, dropped)
 
 
-def batch_rate(server: RunningServer, body: bytes, size: LogSize) -> float:
-    """Return (b)'s end-to-end decisions/s against `server`."""
+def batch_rate(server: RunningServer, body: bytes, size: LogSize) -> tuple[float, float]:
+    """Return (b)'s end-to-end decisions/s against `server`, and the server's CPU seconds per
+    decision (nan where unknown)."""
     driven = batch.drive(server, body, size.batch)
     failures = [failure for tally in driven.tallies for failure in tally.failures]
     if failures:
         raise RuntimeError(f"benchmark (l) calls failed: {failures[:3]}")
-    calls = sum(tally.calls for tally in driven.tallies)
-    return calls * size.batch.requests_per_call / driven.seconds
+    decisions = sum(tally.calls for tally in driven.tallies) * size.batch.requests_per_call
+    cpu = math.nan if driven.server_cpu is None else driven.server_cpu / max(1, decisions)
+    return decisions / driven.seconds, cpu
+
+
+def print_cpu(batch_cpu: dict[str, list[float]]) -> None:
+    """Print the servers' CPU per decision in (b): steadier than the rates on a busy machine
+    (other work slows the rates but costs the server no CPU)."""
+    mean = {name: sum(values) / len(values) for name, values in batch_cpu.items()}
+    print(
+        "  (b) server CPU per decision (mean of rounds): "
+        + "; ".join(f"log {name}: {mean[name] * 1e6:.2f} us" for name, _ in RATES)
+        + "; off / 100%: "
+        + f"{mean['off'] / mean['100%']:.2f}",
+        flush=True,
+    )
+
+
+def log_dropped(server: RunningServer) -> int:
+    """Return the decisions the server's log dropped (`/metrics`, open on loopback)."""
+    with urllib.request.urlopen(f"{server.base_url}/metrics", timeout=10) as response:  # noqa: S310
+        text = response.read().decode()
+    return round(
+        sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("devcenter_decision_log_dropped_total")
+        )
+    )
 
 
 def single_rate(server: RunningServer, size: LogSize, client: str) -> float:
@@ -95,7 +137,10 @@ def log_lines(server: RunningServer) -> int:
 
 
 def report(
-    batch_rates: dict[str, list[float]], single_rates: dict[str, list[float]], written: dict
+    batch_rates: dict[str, list[float]],
+    single_rates: dict[str, list[float]],
+    written: dict[str, int],
+    dropped: dict[str, int],
 ) -> list[Check]:
     """Print the figures and return the checks (each sampling rate against off)."""
     checks = []
@@ -116,6 +161,7 @@ def report(
                 )
             )
     print("  decisions written: " + ", ".join(f"{n} {written[n]:,}" for n, _ in RATES))
+    print("  decisions dropped: " + ", ".join(f"{n} {dropped[n]:,}" for n, _ in RATES))
     for check in checks:
         print_check(check)
     return checks

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import threading
 import time
@@ -286,3 +287,164 @@ def test_decisions_tail_follow_prints_what_comes(tmp_path, monkeypatch):
     thread.join()
 
     assert out.getvalue().splitlines() == ['{"n":0}', '{"n":1}']
+
+
+# -- the writer after issue 12's bench: ids, the request body as received, failures ----------
+
+
+def _ids_of_one_call(log: DecisionLog, count: int) -> list[str]:
+    """Return the decision ids one call of `count` decisions gets from `log` (no sink)."""
+    parts = [b'{"allowed":true,"code":"allowed","policy_version":"v"}'] * count
+    body = json.dumps({"requests": [SERVICE] * count}).encode()
+    answer = json.loads(log.sample(body, [None] * count, parts))  # type: ignore[list-item]
+    return [decision["decision_id"] for decision in answer["decisions"]]
+
+
+_CHILD = """
+import json
+from devcenter.decision_plane.decision_log import DecisionLog
+log = DecisionLog(rate=1.0)
+parts = [b'{"allowed":true}'] * 3
+answer = json.loads(log.sample(b"{}", [None] * 3, parts))
+print(json.dumps([decision["decision_id"] for decision in answer["decisions"]]))
+"""
+
+
+def test_decision_ids_differ_between_processes_and_after_a_fork():
+    import subprocess
+    import sys
+
+    first, second = (
+        json.loads(
+            subprocess.run(  # noqa: S603 (this interpreter, fixed code)
+                [sys.executable, "-c", _CHILD], capture_output=True, check=True, timeout=60
+            ).stdout
+        )
+        for _ in range(2)
+    )
+    here = _ids_of_one_call(DecisionLog(rate=1.0), 3)
+
+    assert len(set(first) | set(second) | set(here)) == 9
+    prefixes = {i.rsplit("-", 1)[0][:-1] for i in first + second + here}  # without the call
+    assert len(prefixes) == 3
+
+    log = DecisionLog(rate=1.0)  # made before the fork: the child must not reuse its ids
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(writer, json.dumps(_ids_of_one_call(log, 2)).encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    with os.fdopen(reader) as opened:
+        in_child = json.loads(opened.read())
+    assert not set(in_child) & set(_ids_of_one_call(log, 2))
+
+
+def test_a_call_larger_than_the_buffer_is_dropped_whole_and_its_answer_untouched():
+    log = DecisionLog(rate=1.0, capacity=4)
+    parts = [b'{"allowed":true,"code":"allowed"}', b'{"allowed":false,"code":"x"}'] * 3
+
+    body = log.sample(b"{}", [None] * 6, parts)  # type: ignore[list-item]
+
+    assert body == b'{"decisions":[' + b",".join(parts) + b"]}"  # as with the log off
+    assert (log.dropped, log.dropped_by[BUFFER_FULL], log.flush()) == (6, 6, 0)
+
+
+class FailingOnce:
+    """A sink whose first write fails (a full disk, a collector that is down)."""
+
+    batch_bytes = 1
+
+    def __init__(self) -> None:
+        self.failed = False
+        self.written: list[bytes] = []
+
+    def write(self, lines: bytes) -> None:
+        if not self.failed:
+            self.failed = True
+            raise OSError("no space left on device")
+        self.written.append(lines)
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_writer_counts_a_failing_sink_and_goes_on(client, use_log, application):
+    from devcenter.decision_plane.decision_log import SINK_ERROR
+
+    sink = FailingOnce()
+    log = use_log(1.0, sink=sink)
+    before = samples(scrape_open(application))
+
+    client.decide(SERVICE, action("acc_a"))  # lost: the sink fails
+    _wait_for(lambda: log.dropped_by[SINK_ERROR] == 2)
+    reply = client.decide(SERVICE)
+    _wait_for(lambda: log.written == 1)
+
+    assert log._thread is not None  # noqa: SLF001
+    assert log._thread.is_alive()  # noqa: SLF001
+    [line] = b"".join(sink.written).splitlines()
+    assert json.loads(line)["decision_id"] == reply.body["decisions"][0]["decision_id"]
+    after = samples(scrape_open(application))
+    key = ("devcenter_decision_log_dropped_total", (("reason", "sink_error"),))
+    assert after.get(key, 0) - before.get(key, 0) == 2
+
+
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the writer did not get there"
+        time.sleep(0.02)
+
+
+def test_two_workers_rotating_one_file_lose_no_line(tmp_path):
+    path = tmp_path / "decisions.jsonl"
+    sinks = [RotatingFile(path, max_bytes=2_000, backups=10_000) for _ in range(2)]
+    failures: list[BaseException] = []
+
+    def worker(number: int) -> None:
+        try:
+            for n in range(500):
+                sinks[number].write(b'{"w":%d,"n":%d,"pad":"%s"}\n' % (number, n, b"z" * 30))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for sink in sinks:
+        sink.close()
+
+    assert failures == []
+    lines = [
+        json.loads(x) for f in tmp_path.glob("decisions.jsonl*") for x in f.read_text().split()
+    ]
+    assert sorted((x["w"], x["n"]) for x in lines) == [(w, n) for w in (0, 1) for n in range(500)]
+
+
+def test_sampled_and_every_decision_log_the_same_request(client, use_log, tmp_path):
+    """At 100% the writer cuts each question out of the body as received; below, it encodes the
+    decoded question: both give the same logged request, whatever the body's layout."""
+    asked = [action(FREE_TEXT), SERVICE, {"kind": "registration", "client_id": "ck_1"}]
+    spaced = json.dumps({"requests": asked}, indent=3, ensure_ascii=False).encode()
+    padded = spaced.replace(b"\n", b"\n" + b" " * 2_000)  # far beyond its questions: not kept
+
+    logged = []
+    for rate, body in ((1.0, spaced), (1.0, padded), (0.999999, spaced)):
+        path = tmp_path / f"{len(logged)}.jsonl"
+        log = use_log(rate, sink=RotatingFile(path), rng=random.Random(1))  # noqa: S311
+        reply = client.request("POST", "/api/v1/decisions", content=body)
+        log.stop()
+        assert reply.status == 200, reply.body
+        entries = lines(path)
+        ids = [d.get("decision_id") for d in reply.body["decisions"]]
+        assert [e["decision_id"] for e in entries] == [i for i in ids if i]
+        logged.append({ids.index(e["decision_id"]): e["request"] for e in entries})
+
+    assert logged[0] == logged[1]
+    assert {i: r for i, r in logged[0].items() if i in logged[2]} == logged[2]
+    assert logged[0][0]["actor"]["id"] is None  # free text dropped on every path
+    assert logged[0][1] == SERVICE

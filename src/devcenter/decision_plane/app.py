@@ -221,7 +221,8 @@ class DecisionPlane:
         except SnapshotUnavailableError:  # a question needs the registry, never read yet
             raise PlaneError(503, "registry_unavailable") from None
         if self.decision_log.rate:  # off by default: nothing more on the hot path
-            return decoded.requests, self.decision_log.sample(decoded.requests, parts), snapshot
+            logged = self.decision_log.sample(body, decoded.requests, parts)
+            return decoded.requests, logged, snapshot
         return decoded.requests, joined(parts), snapshot
 
     async def _fresh_snapshot(self, min_snapshot: int | None) -> Snapshot | None:
