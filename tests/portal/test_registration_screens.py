@@ -509,3 +509,27 @@ def test_the_payout_account_must_be_in_the_partner_s_registered_name(
 def test_an_individual_is_offered_no_payout_account(client_in: Client, individual: Any) -> None:
     registration = created(client_in, individual, "app_pc")
     assert 'id="payout-form"' not in client_in.get(screen(registration)).content.decode()
+
+
+def test_an_image_is_previewed_for_the_team_only(
+    client_in: Client, certified: Any, media_root: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    registration = created(client_in, certified, "page")
+    logo = SimpleUploadedFile("logo.png", png_bytes(), "image/png")
+    assert (
+        client_in.post(f"{screen(registration)}images/", {"kind": "logo", "file": logo}).status_code
+        == 303
+    )
+    [image] = registration.images.all()
+    src = f"{screen(registration)}images/{image.pk}/"
+    assert f'src="{src}"' in client_in.get(screen(registration)).content.decode()
+    shown = client_in.get(src)
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/png")
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(shown.streaming_content) == png_bytes()
+    assert client_in.get(f"{screen(registration)}images/{image.pk + 1}/").status_code == 404
+    stranger = Client()
+    stranger.force_login(platform_user(email="stranger@example.com"))
+    assert stranger.get(src).status_code == 404

@@ -193,3 +193,18 @@ def test_the_payment_queue_approves_and_rejects(
 def test_a_partner_member_is_no_staff(client_in: Client, certified: Any) -> None:
     assert client_in.get(QUEUE).status_code == 404
     assert client_in.get(url(certified, "services/")).status_code == 200
+
+
+def test_staff_see_the_images_of_a_registration_under_review(
+    client_in: Client, certified: Any, staff_client: Client, media_root: Any
+) -> None:
+    registration = requested(client_in, certified, "Images")
+    [image] = registration.images.all()
+    review = staff_client.get(f"{QUEUE}{registration.public_id}/")
+    src = f"{QUEUE}{registration.public_id}/images/{image.pk}/"
+    assert f'src="{src}"' in review.content.decode()
+    shown = staff_client.get(src)
+    assert shown.status_code == 200
+    assert shown["Content-Type"] == "image/png"
+    assert b"".join(shown.streaming_content) == png_bytes()
+    assert Client().get(src).status_code != 200  # no one else

@@ -20,6 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -47,7 +48,7 @@ from devcenter.portal.registration_pages import (
     service_label,
     service_rows,
 )
-from devcenter.portal.responses import redirect
+from devcenter.portal.responses import redirect, registration_image_response
 from devcenter.registrations import operators, payments, services
 from devcenter.registrations.errors import RegistrationErrorCode
 from devcenter.users import acting_user
@@ -152,6 +153,15 @@ def _screen(request: HttpRequest, registration_id: str) -> RegistrationScreen:
         return registration_screen(user=request.user, public_id=registration_id, lang=_lang())
     except NotFoundError:
         raise Http404 from None
+
+
+@login_required
+@require_safe
+def registration_image(
+    request: HttpRequest, registration_id: str, image_id: int
+) -> HttpResponseBase:
+    """One image of a registration, for whoever may see the registration's screen."""
+    return registration_image_response(_screen(request, registration_id).images, image_id)
 
 
 def _edit_class(screen: RegistrationScreen) -> type[RegistrationForm]:

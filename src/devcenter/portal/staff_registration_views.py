@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -36,7 +37,7 @@ from devcenter.portal.registration_pages import (
     service_label,
     status_label,
 )
-from devcenter.portal.responses import redirect
+from devcenter.portal.responses import redirect, registration_image_response
 from devcenter.registrations import clock, payments, services
 from devcenter.registrations.choices import PaymentStatus, RegistrationStatus
 from devcenter.registrations.selectors import listing_queue as listing_entries
@@ -50,7 +51,7 @@ from devcenter.users import (
     staff_refusal,
 )
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _to(urlname: str, request: HttpRequest) -> HttpResponse:
@@ -61,7 +62,7 @@ def staff_page(view: View) -> View:
     """Let through only active staff whose session passed TOTP (see the module docstring)."""
 
     @wraps(view)
-    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return _to("account_login", request)
@@ -173,6 +174,19 @@ def listing_review(request: HttpRequest, registration_id: str) -> HttpResponse:
         "back": reverse("portal:staff_listing_queue"),
     }
     return render(request, "portal/staff/listing_review.html", context)
+
+
+@staff_page
+@require_safe
+def listing_image(request: HttpRequest, registration_id: str, image_id: int) -> HttpResponseBase:
+    """One image of a registration under review, for staff with TOTP."""
+    try:
+        screen = registration_screen_for_staff(
+            user=request.user, public_id=registration_id, lang=_lang()
+        )
+    except NotFoundError:
+        raise Http404 from None
+    return registration_image_response(screen.images, image_id)
 
 
 def _accept_or_reject(

@@ -85,6 +85,16 @@ urlpatterns = [
         )
     ),
     path(
+        "registrations/<str:registration_id>/images/<int:image_id>/",
+        registration_views.registration_image,
+        name="registration_image",
+    ),
+    path(
+        "staff/registrations/<str:registration_id>/images/<int:image_id>/",
+        staff_registration_views.listing_image,
+        name="staff_listing_image",
+    ),
+    path(
         "registration-links/operator/<str:token>/",
         registration_views.operator_link,
         name="registration_operator_link",
