@@ -79,3 +79,19 @@ def revoked_decisions_key(db: None) -> tuple[object, str]:
 
     key, raw = apikey_create(name="test-decisions-revoked", scope="decisions")
     return apikey_revoke(name=key.name), raw
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the test database is a file, as the embedded default is: WAL and the busy
+    timeout then apply between threads (a worker thread beside a request). Django's in-memory
+    test database uses a shared cache, whose table locks fail at once (`database table is
+    locked`) instead of waiting."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test-devcenter.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
