@@ -84,7 +84,11 @@ def test_selected_with_no_type_checked_is_refused_at_the_field(client_in: Client
 
 @pytest.mark.parametrize(
     ("hook", "code"),
-    [("not a url", "url_invalid"), ("ftp://example.com/x", "url_invalid")],
+    [
+        ("not a url", "url_invalid"),
+        ("ftp://example.com/x", "url_invalid"),
+        ("http://127.0.0.1/" + "a" * 2000, "url_invalid"),  # longer than the column
+    ],
 )
 def test_a_bad_url_is_refused_at_the_url_field(client_in: Client, general: Any, hook, code):
     page = follow_refusal(client_in, add(client_in, general, url=hook), screen(general))

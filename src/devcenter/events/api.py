@@ -19,6 +19,7 @@ from devcenter.apikeys.choices import ApiKeyScope
 from devcenter.apikeys.selectors import apikey_by_raw_key
 from devcenter.apikeys.services import apikey_touch
 from devcenter.events import selectors, services
+from devcenter.events.destinations import URL_MAX
 from devcenter.events.models import WebhookAttempt, WebhookEndpoint
 from devcenter.partners.selectors import partner_ids_of_user
 
@@ -108,7 +109,7 @@ class WebhookSecretOut(WebhookOut):
 
 
 class WebhookIn(Schema):
-    url: Annotated[str, NoNul, MaxLen(2000)]
+    url: Annotated[str, NoNul, MaxLen(URL_MAX)]
     events: list[Annotated[str, NoNul, MaxLen(60)]] = Field(
         default_factory=lambda: [services.ALL_EVENTS], description='["all"] or event types'
     )
@@ -117,7 +118,7 @@ class WebhookIn(Schema):
 
 
 class WebhookPatchIn(Schema):
-    url: Annotated[str, NoNul, MaxLen(2000)] | None = None
+    url: Annotated[str, NoNul, MaxLen(URL_MAX)] | None = None
     events: list[Annotated[str, NoNul, MaxLen(60)]] | None = None
     description: Annotated[str, NoNul, MaxLen(500)] | None = None
     enabled: bool | None = None

@@ -41,8 +41,13 @@ def allow_loopback() -> bool:
     return bool(getattr(settings, "DEVCENTER_WEBHOOK_ALLOW_LOOPBACK", False))
 
 
+URL_MAX = 2000  # WebhookEndpoint.url's column
+
+
 def check_url(url: str, *, field: str = "url") -> Destination:
     """Return the URL's checked destination, or raise InvalidError naming `field`."""
+    if len(url) > URL_MAX:
+        raise event_error(InvalidError, EventErrorCode.URL_INVALID, field=field)
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username:
         raise event_error(InvalidError, EventErrorCode.URL_INVALID, field=field)
