@@ -31,6 +31,7 @@ from devcenter.portal.form_state import keep_refused, refused_forms, restore
 from devcenter.portal.forms import ConfirmForm, add_domain_error
 from devcenter.portal.registration_forms import ReasonsForm
 from devcenter.portal.registration_pages import (
+    RegistrationScreen,
     listing_queue_statuses,
     registration_row,
     registration_screen_for_staff,
@@ -158,12 +159,7 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
 @require_safe
 def listing_review(request: HttpRequest, registration_id: str) -> HttpResponse:
     """One listing request: the registration, what it misses, and the decision panel."""
-    try:
-        screen = registration_screen_for_staff(
-            user=request.user, public_id=registration_id, lang=_lang()
-        )
-    except NotFoundError:
-        raise Http404 from None
+    screen = _staff_screen(request, registration_id)
     form = restore(request, "decision_form", ReasonsForm)
     context = {
         "queue": "listing",
@@ -180,13 +176,17 @@ def listing_review(request: HttpRequest, registration_id: str) -> HttpResponse:
 @require_safe
 def listing_image(request: HttpRequest, registration_id: str, image_id: int) -> HttpResponseBase:
     """One image of a registration under review, for staff with TOTP."""
+    return registration_image_response(_staff_screen(request, registration_id).images, image_id)
+
+
+def _staff_screen(request: HttpRequest, registration_id: str) -> RegistrationScreen:
+    """The registration as staff see it; a 404 when there is none."""
     try:
-        screen = registration_screen_for_staff(
+        return registration_screen_for_staff(
             user=request.user, public_id=registration_id, lang=_lang()
         )
     except NotFoundError:
         raise Http404 from None
-    return registration_image_response(screen.images, image_id)
 
 
 def _accept_or_reject(
