@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Re-exported: code inside the app (and tests) may keep importing them from here.
 from devcenter.audit.choices import AuditEventType as AuditEventType
 from devcenter.audit.choices import AuditTarget as AuditTarget
+
+
+class CatalogueField(models.CharField):  # type: ignore[type-arg]
+    """A code from one of the audit catalogues (`AuditEventType`, `AuditTarget`).
+
+    The catalogues only grow (a new capability adds its event types), and the admin and forms
+    show their labels through `choices`; but choices change no column, so they are left out of
+    the migrations (`deconstruct`). Before, every new member rewrote the whole list in a new
+    migration (0005–0010). `audit_record` refuses a value outside the catalogues.
+    """
+
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class AuditEvent(models.Model):
@@ -23,8 +41,8 @@ class AuditEvent(models.Model):
     sequence = models.BigIntegerField(_("sequence"), unique=True)
     occurred_at = models.DateTimeField(_("occurred at"))
     actor = models.CharField(_("actor"), max_length=200)  # "user:<id>", "apikey:<name>", "system"
-    event_type = models.CharField(_("event type"), max_length=50, choices=AuditEventType.choices)
-    target_type = models.CharField(_("target type"), max_length=50, choices=AuditTarget.choices)
+    event_type = CatalogueField(_("event type"), max_length=50, choices=AuditEventType.choices)
+    target_type = CatalogueField(_("target type"), max_length=50, choices=AuditTarget.choices)
     target_id = models.CharField(_("target id"), max_length=64)  # the target's public id
     partner = models.CharField(
         _("partner"), max_length=64, blank=True, db_index=True
@@ -55,8 +73,8 @@ class PendingAuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(_("occurred at"))
     actor = models.CharField(_("actor"), max_length=200)
-    event_type = models.CharField(_("event type"), max_length=50, choices=AuditEventType.choices)
-    target_type = models.CharField(_("target type"), max_length=50, choices=AuditTarget.choices)
+    event_type = CatalogueField(_("event type"), max_length=50, choices=AuditEventType.choices)
+    target_type = CatalogueField(_("target type"), max_length=50, choices=AuditTarget.choices)
     target_id = models.CharField(_("target id"), max_length=64)
     partner = models.CharField(_("partner"), max_length=64, blank=True)
     old = models.JSONField(_("old"), null=True, blank=True)
