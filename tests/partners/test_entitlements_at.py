@@ -126,3 +126,29 @@ def test_a_server_start_keeps_the_policy_version_once() -> None:
     kept = PolicyVersion.objects.get()
     assert kept.text == shipped_policy_text()
     assert kept.sha256 == hashlib.sha256(shipped_policy_text().encode()).hexdigest()
+
+
+def test_a_changed_file_under_a_version_already_run_is_refused_at_start() -> None:
+    from django.core.management.base import CommandError
+
+    from devcenter.server.management.commands.serve import _record_policy_version
+
+    running = default_policy().version
+    earlier = shipped_policy_text().replace(
+        "corporate_general = false", "corporate_general = true", 1
+    )
+    assert earlier != shipped_policy_text()
+    assert f'version = "{running}"' in earlier
+    PolicyVersion.objects.create(
+        version=running,
+        sha256=hashlib.sha256(earlier.encode()).hexdigest(),
+        text=earlier,
+        first_seen_at=timezone.now() - timedelta(days=1),
+    )
+
+    with pytest.raises(CommandError) as refused:
+        _record_policy_version()
+
+    assert f"policy version {running} was first run on" in str(refused.value)
+    assert "give the changed file a new version" in str(refused.value)
+    assert PolicyVersion.objects.count() == 1  # nothing kept under the reused version

@@ -70,3 +70,21 @@ def test_opening_graph_api_to_general_partners_names_who_gains(tmp_path: Path) -
         }
     ]
     assert suspended.public_id not in out  # a suspended partner gains nothing
+
+
+def test_changed_rules_under_the_running_version_are_told_to_take_a_new_version(
+    tmp_path: Path,
+) -> None:
+    opened = SHIPPED.replace(
+        GRAPH_API_ROW, GRAPH_API_ROW.replace("general = false", "general = true")
+    )
+    renamed = opened.replace('version = "', 'version = "9999.01.01-1" # was "', 1)
+
+    same_code, same_out = diff(write(tmp_path, opened))
+    json_code, json_out = diff(write(tmp_path, opened), "--json")
+    new_code, new_out = diff(write(tmp_path, renamed))
+
+    assert (same_code, json_code, new_code) == (3, 3, 3)
+    assert "give it a new version" in same_out
+    assert json.loads(json_out)["needs_new_version"] is True
+    assert "give it a new version" not in new_out

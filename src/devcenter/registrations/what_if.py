@@ -105,6 +105,9 @@ def _requests(diff: PolicyDiff) -> dict[str, Any]:
     return {
         "old_version": diff.old_version,
         "new_version": diff.new_version,
+        # Changed rules under the running version: a server refuses to start with them
+        # (`policy_version_record`), since answers name the policy by its version.
+        "needs_new_version": diff.changed and diff.old_version == diff.new_version,
         "requests": {
             kind: [c.as_dict() for c in changes] for kind, changes in diff.changes.items()
         },

@@ -122,7 +122,7 @@ class Command(BaseCommand):
 
 def diff_lines(shown: dict[str, Any]) -> list[str]:
     """Return the diff as text lines for the terminal."""
-    lines = [f"policy {shown['old_version']} -> {shown['new_version']}"]
+    lines = [f"policy {shown['old_version']} -> {shown['new_version']}", *_version_note(shown)]
     for kind, changes in shown["requests"].items():
         lines.append(f"{kind}: {len(changes)} requests change")
         for change in changes[:50]:
@@ -149,6 +149,16 @@ def diff_lines(shown: dict[str, Any]) -> list[str]:
     if not shown["changed"]:
         lines.append("nothing changes")
     return lines
+
+
+def _version_note(shown: dict[str, Any]) -> list[str]:
+    """Return the warning for changed rules under the running version (or nothing)."""
+    if not shown["needs_new_version"]:
+        return []
+    return [
+        f"note: the new file changes decisions but keeps version {shown['new_version']};"
+        " give it a new version (a server refuses changed rules under a version it has run)"
+    ]
 
 
 def _shipped_text() -> str:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -151,15 +151,18 @@ def _stop_webhook_worker(worker: subprocess.Popen[bytes]) -> None:
 
 def _record_policy_version() -> None:
     """Keep the policy this server runs, the first time any server starts with it (point-in-time
-    answers read it); a database not reachable yet is no reason not to serve decisions."""
+    answers read it); a database not reachable yet is no reason not to serve decisions, a
+    changed file under a version already run is (CommandError: one line, exit 1)."""
     from django.db import DatabaseError
 
-    from devcenter.policy_history.services import policy_version_record
+    from devcenter.policy_history.services import PolicyVersionReusedError, policy_version_record
 
     try:
         policy_version_record()
     except DatabaseError as error:
         logging.getLogger(__name__).warning("policy version not recorded: %s", error)
+    except PolicyVersionReusedError as error:
+        raise CommandError(str(error)) from None
 
 
 def _link_pending_audit_events() -> None:
