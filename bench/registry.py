@@ -342,12 +342,14 @@ def drop_postgres_database() -> None:
 
 
 def populate(partners: int) -> dict[str, float]:
-    """Bulk-insert the bench partners and one audit event."""
+    """Bulk-insert the bench partners, each with its `partner.registered` event (what the audit
+    history of a registry that grew through the services holds: point-in-time answers read it)."""
     from django.db import transaction
 
     from devcenter.audit.choices import AuditEventType, AuditTarget
-    from devcenter.audit.services import audit_record
+    from devcenter.audit.services import audit_batch, audit_record
     from devcenter.partners.models import Partner
+    from devcenter.partners.moves import partner_snapshot
 
     started = time.perf_counter()
     for start in range(0, partners, INSERT_BATCH):
@@ -364,17 +366,17 @@ def populate(partners: int) -> dict[str, float]:
                     registration_name=f"bench {index}",
                 )
             )
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             Partner.objects.bulk_create(rows)
-    with transaction.atomic():
-        audit_record(
-            event_type=AuditEventType.PARTNER_REGISTERED,
-            actor="system",
-            target_type=AuditTarget.PARTNER,
-            target_id="bench-populate",
-            partner=None,
-            new={"partners": partners},
-        )
+            for row in rows:
+                audit_record(
+                    event_type=AuditEventType.PARTNER_REGISTERED,
+                    actor="system",
+                    target_type=AuditTarget.PARTNER,
+                    target_id=row.public_id,
+                    partner=row.public_id,
+                    new=partner_snapshot(row),
+                )
     return {"seconds": time.perf_counter() - started}
 
 
