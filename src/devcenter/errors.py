@@ -47,3 +47,11 @@ class ForbiddenError(DomainError):
     """The caller may not do this (HTTP 403)."""
 
     status = 403
+
+
+def cli_message(error: DomainError) -> str:
+    """Return a refusal's message for a command line: in the active language (a command's
+    `--lang`, else the site's default, Japanese)."""
+    from django.utils import translation
+
+    return error.message(translation.get_language() or "ja")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from devcenter.errors import DomainError
+from devcenter.errors import DomainError, cli_message
 from devcenter.events import services
 from devcenter.events.selectors import endpoints_of
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             getattr(self, f"_{options['action']}")(options)
         except DomainError as error:
-            raise CommandError(f"{error.code}: {error.en}") from error
+            raise CommandError(f"{error.code}: {cli_message(error)}") from error
 
     def _add(self, options: dict[str, Any]) -> None:
         endpoint = services.webhook_endpoint_create(

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devcenter.errors import DomainError
+from devcenter.errors import DomainError, cli_message
 from devcenter.personas.services import personas_create, personas_delete
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             with redirect_stdout(sys.stderr):
                 personas = personas_create(prefix=options["prefix"])
         except DomainError as error:
-            raise CommandError(f"{error.code}: {error.en}", returncode=1) from error
+            raise CommandError(f"{error.code}: {cli_message(error)}", returncode=1) from error
         if options["json"]:
             self.stdout.write(json.dumps([p.as_dict() for p in personas], indent=2))
             return

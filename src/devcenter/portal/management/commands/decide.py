@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from devcenter.errors import DomainError
+from devcenter.errors import DomainError, cli_message
 from devcenter.policy import Decision, Policy, PolicyInputError, default_policy
 from devcenter.portal.selectors import NOT_REGISTERED, partner_type_or_none
 from devcenter.portal.terminal import display_width, pad
@@ -165,7 +165,7 @@ def _ask_partner(
             partner_type, status, used = partner.partner_type, partner.status, policy
     except DomainError as error:
         raise CommandError(
-            f"{error.field or 'partner'}: {error.code}: {error.en}", returncode=1
+            f"{error.field or 'partner'}: {error.code}: {cli_message(error)}", returncode=1
         ) from None
     decide = used.decide_partner_service if question == "service" else used.decide_partner_account
     decision = decide(partner_type, status, code)
