@@ -8,7 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from devcenter.partners.services import partner_suspend
 from tests.partners.factories import corporate_general_partner, individual_partner
@@ -70,3 +70,13 @@ def test_opening_graph_api_to_general_partners_names_who_gains(tmp_path: Path) -
         }
     ]
     assert suspended.public_id not in out  # a suspended partner gains nothing
+
+
+def test_a_file_that_is_not_utf8_text_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "logo.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary")
+
+    with pytest.raises(CommandError, match=r"^policy file: file: not UTF-8 text: ") as raised:
+        call_command("policy", "diff", str(path))
+
+    assert raised.value.returncode == 1
