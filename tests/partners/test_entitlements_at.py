@@ -126,3 +126,17 @@ def test_a_server_start_keeps_the_policy_version_once() -> None:
     kept = PolicyVersion.objects.get()
     assert kept.text == shipped_policy_text()
     assert kept.sha256 == hashlib.sha256(shipped_policy_text().encode()).hexdigest()
+
+
+def test_after_a_persona_is_deleted_its_partner_is_not_found() -> None:
+    from devcenter.personas.services import personas_create, personas_delete
+
+    partner = next(p.partner for p in personas_create(prefix="gone") if p.name == "certified")
+    while_there = timezone.now()
+    personas_delete(prefix="gone")
+    after = timezone.now()
+
+    assert graph_api(partner, while_there) == "allowed"
+    with pytest.raises(NotFoundError) as refused:
+        partner_entitlements_at(public_id=partner, at=after)
+    assert refused.value.code == "not_found"

@@ -22,6 +22,8 @@ STATE_EVENTS = (
     AuditEventType.PARTNER_SUSPENDED,
     AuditEventType.PARTNER_RESTORED,
 )
+# The events after which the partner no longer exists (a test persona's partner is deleted).
+END_EVENTS = (AuditEventType.PERSONA_DELETED,)
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class EntitlementsAt:
 def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
     """Return what partner `public_id` could use at `at` (the caller checked who may ask).
 
-    A future instant is 422 `at_in_future`; an instant before the partner existed is 404
-    `not_found`, like a decision about an id the registry does not hold.
+    A future instant is 422 `at_in_future`; an instant before the partner existed, or after it
+    was deleted, is 404 `not_found`, like a decision about an id the registry does not hold.
     """
     if timezone.is_naive(at):
         raise InvalidError(
@@ -68,11 +70,11 @@ def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
         )
     event = (
         audit_trail(partner=public_id)
-        .filter(event_type__in=STATE_EVENTS, occurred_at__lte=at)
+        .filter(event_type__in=(*STATE_EVENTS, *END_EVENTS), occurred_at__lte=at)
         .order_by("-sequence")
         .first()
     )
-    if event is None or not isinstance(event.new, dict):
+    if event is None or event.event_type in END_EVENTS or not isinstance(event.new, dict):
         raise NotFoundError(
             "not_found",
             "その時刻にはこのパートナーは登録されていませんでした。",
