@@ -7,7 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from devcenter.errors import InvalidError, NotFoundError
@@ -140,3 +140,19 @@ def test_after_a_persona_is_deleted_its_partner_is_not_found() -> None:
     with pytest.raises(NotFoundError) as refused:
         partner_entitlements_at(public_id=partner, at=after)
     assert refused.value.code == "not_found"
+
+
+def test_an_id_the_registry_never_held_is_partner_not_found_with_or_without_at() -> None:
+    """As without `at`: `not_found` would say it was not registered *then*, as if it were now."""
+    at = timezone.now()
+
+    with pytest.raises(NotFoundError) as refused:
+        partner_entitlements_at(public_id="ptn_doesnotexist0000000", at=at)
+
+    assert refused.value.code == "partner_not_found"
+    out = StringIO()
+    with pytest.raises(CommandError, match="^partner: partner_not_found: Partner not found."):
+        call_command(
+            "decide", "service", "--partner", "ptn_doesnotexist0000000", "--service", "graph_api",
+            "--at", at.isoformat(), stdout=out,
+        )  # fmt: skip

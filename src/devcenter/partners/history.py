@@ -12,6 +12,7 @@ from django.utils import timezone
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.selectors import audit_trail
 from devcenter.errors import InvalidError, NotFoundError
+from devcenter.partners.errors import PartnerErrorCode, partner_error
 from devcenter.policy import Decision, Policy
 from devcenter.policy_history.selectors import policy_at
 
@@ -55,7 +56,8 @@ def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
     """Return what partner `public_id` could use at `at` (the caller checked who may ask).
 
     A future instant is 422 `at_in_future`; an instant before the partner existed, or after it
-    was deleted, is 404 `not_found`, like a decision about an id the registry does not hold.
+    was deleted, is 404 `not_found`, like a decision about an id the registry does not hold;
+    an id the registry never held is 404 `partner_not_found`, as it is without `at`.
     """
     if timezone.is_naive(at):
         raise InvalidError(
@@ -74,6 +76,8 @@ def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
         .order_by("-sequence")
         .first()
     )
+    if event is None and not audit_trail(partner=public_id).filter(event_type__in=STATE_EVENTS):
+        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
     if event is None or event.event_type in END_EVENTS or not isinstance(event.new, dict):
         raise NotFoundError(
             "not_found",
