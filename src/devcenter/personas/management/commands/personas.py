@@ -35,7 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "DEVCENTER_PRODUCTION", False) and not options["allow_production"]:
             raise CommandError(
-                "refused: production settings (pass --allow-production to create personas there)",
+                f"refused: production settings (pass --allow-production to {options['action']} "
+                "personas there)",
                 returncode=1,
             )
         try:
