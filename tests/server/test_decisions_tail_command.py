@@ -39,3 +39,16 @@ def test_pretty_shows_a_line_that_is_not_json_as_it_is(tmp_path: Path) -> None:
         "}",
         '{"decision_id":"dec_2","tim',
     ]
+
+
+def test_no_log_with_the_rate_at_zero_says_why(settings, tmp_path: Path) -> None:
+    settings.DEVCENTER_DECISION_LOG_RATE = 0.0
+    settings.DEVCENTER_DECISION_LOG_PATH = str(tmp_path / "decisions.jsonl")
+
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("decisions", "tail", stdout=io.StringIO())
+
+    assert str(refused.value) == (
+        f"No decision log at {tmp_path / 'decisions.jsonl'} "
+        "(DEVCENTER_DECISION_LOG_RATE is 0: no decision is logged)"
+    )

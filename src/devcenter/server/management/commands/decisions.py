@@ -42,7 +42,10 @@ class Command(BaseCommand):
         if count < 0:
             raise CommandError(_("--lines must not be negative"))
         if not options["follow"] and not path.exists():
-            raise CommandError(_("No decision log at %(path)s") % {"path": path})
+            missing = _("No decision log at %(path)s") % {"path": path}
+            if not settings.DEVCENTER_DECISION_LOG_RATE and options["path"] is None:
+                missing += " " + _("(DEVCENTER_DECISION_LOG_RATE is 0: no decision is logged)")
+            raise CommandError(missing)
         try:
             for line in tail(path, count) if count else []:
                 self._print(line, options["pretty"])
