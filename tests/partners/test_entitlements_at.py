@@ -156,3 +156,22 @@ def test_an_id_the_registry_never_held_is_partner_not_found_with_or_without_at()
             "decide", "service", "--partner", "ptn_doesnotexist0000000", "--service", "graph_api",
             "--at", at.isoformat(), stdout=out,
         )  # fmt: skip
+
+
+def test_an_instant_before_year_one_in_utc_is_a_422_not_a_500() -> None:
+    """0001-01-01T00:00:00+01:00 is in year 0 in UTC: the conversion overflowed (500)."""
+    user = platform_user()
+    partner = individual_partner(user=user)
+    api = ApiCaller(api_key(user, "developer"))
+
+    answer = api.get(f"/partners/{partner.public_id}/entitlements", at="0001-01-01T00:00:00+01:00")
+
+    assert answer.status_code == 422
+    assert error_code(answer) == "invalid_at"
+    assert answer.json()["field"] == "at"
+    out = StringIO()
+    with pytest.raises(CommandError, match="^at: invalid_at: The time is out of range."):
+        call_command(
+            "decide", "service", "--partner", partner.public_id, "--service", "graph_api",
+            "--at", "0001-01-01T00:00:00+01:00", stdout=out,
+        )  # fmt: skip

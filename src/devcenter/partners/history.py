@@ -4,7 +4,7 @@ history, answered by the policy version in force then."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -63,6 +63,12 @@ def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
         raise InvalidError(
             "invalid_at", "時刻にはタイムゾーンが必要です。", "Give a time zone.", field="at"
         )
+    try:
+        at = at.astimezone(UTC)  # the database compares UTC; year 1 with a + offset has none
+    except OverflowError:
+        raise InvalidError(
+            "invalid_at", "時刻が範囲外です。", "The time is out of range.", field="at"
+        ) from None
     if at > timezone.now():
         raise InvalidError(
             "at_in_future",
