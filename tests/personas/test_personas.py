@@ -83,3 +83,12 @@ def test_delete_with_production_settings_is_refused_naming_delete(settings) -> N
 
     assert refused.value.returncode == 1
     assert Partner.objects.count() == 5
+
+
+def test_delete_with_json_prints_json() -> None:
+    personas_create(prefix="ci")
+    out = StringIO()
+
+    call_command("personas", "delete", "--prefix", "ci", "--json", stdout=out)
+
+    assert json.loads(out.getvalue()) == {"prefix": "ci", "deleted": 5}

@@ -41,7 +41,11 @@ class Command(BaseCommand):
             )
         try:
             if options["action"] == "delete":
-                self.stdout.write(f"deleted {personas_delete(prefix=options['prefix'])} personas")
+                deleted = personas_delete(prefix=options["prefix"])
+                if options["json"]:
+                    self.stdout.write(json.dumps({"prefix": options["prefix"], "deleted": deleted}))
+                else:
+                    self.stdout.write(f"deleted {deleted} personas")
                 return
             # E-mails the services send (a contact e-mail's link) go to the console backend's
             # stdout in development: keep the command's own output clean for --json.
