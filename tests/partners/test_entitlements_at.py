@@ -7,7 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from devcenter.errors import InvalidError, NotFoundError
@@ -152,3 +152,52 @@ def test_a_changed_file_under_a_version_already_run_is_refused_at_start() -> Non
     assert f"policy version {running} was first run on" in str(refused.value)
     assert "give the changed file a new version" in str(refused.value)
     assert PolicyVersion.objects.count() == 1  # nothing kept under the reused version
+
+
+def test_after_a_persona_is_deleted_its_partner_is_not_found() -> None:
+    from devcenter.personas.services import personas_create, personas_delete
+
+    partner = next(p.partner for p in personas_create(prefix="gone") if p.name == "certified")
+    while_there = timezone.now()
+    personas_delete(prefix="gone")
+    after = timezone.now()
+
+    assert graph_api(partner, while_there) == "allowed"
+    with pytest.raises(NotFoundError) as refused:
+        partner_entitlements_at(public_id=partner, at=after)
+    assert refused.value.code == "not_found"
+
+
+def test_an_id_the_registry_never_held_is_partner_not_found_with_or_without_at() -> None:
+    """As without `at`: `not_found` would say it was not registered *then*, as if it were now."""
+    at = timezone.now()
+
+    with pytest.raises(NotFoundError) as refused:
+        partner_entitlements_at(public_id="ptn_doesnotexist0000000", at=at)
+
+    assert refused.value.code == "partner_not_found"
+    out = StringIO()
+    with pytest.raises(CommandError, match="^partner: partner_not_found: パートナーが見つかりません。"):
+        call_command(
+            "decide", "service", "--partner", "ptn_doesnotexist0000000", "--service", "graph_api",
+            "--at", at.isoformat(), stdout=out,
+        )  # fmt: skip
+
+
+def test_an_instant_before_year_one_in_utc_is_a_422_not_a_500() -> None:
+    """0001-01-01T00:00:00+01:00 is in year 0 in UTC: the conversion overflowed (500)."""
+    user = platform_user()
+    partner = individual_partner(user=user)
+    api = ApiCaller(api_key(user, "developer"))
+
+    answer = api.get(f"/partners/{partner.public_id}/entitlements", at="0001-01-01T00:00:00+01:00")
+
+    assert answer.status_code == 422
+    assert error_code(answer) == "invalid_at"
+    assert answer.json()["field"] == "at"
+    out = StringIO()
+    with pytest.raises(CommandError, match="^at: invalid_at: 時刻が範囲外です。"):
+        call_command(
+            "decide", "service", "--partner", partner.public_id, "--service", "graph_api",
+            "--at", "0001-01-01T00:00:00+01:00", stdout=out,
+        )  # fmt: skip

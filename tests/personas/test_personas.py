@@ -72,3 +72,23 @@ def test_the_command_prints_json_and_refuses_production(settings) -> None:
         call_command("personas", "create", "--prefix", "ci")
     call_command("personas", "delete", "--prefix", "ci", "--allow-production", stdout=StringIO())
     assert not Partner.objects.exists()
+
+
+def test_delete_with_production_settings_is_refused_naming_delete(settings) -> None:
+    personas_create(prefix="ci")
+    settings.DEVCENTER_PRODUCTION = True
+
+    with pytest.raises(CommandError, match=r"--allow-production to delete personas") as refused:
+        call_command("personas", "delete", "--prefix", "ci")
+
+    assert refused.value.returncode == 1
+    assert Partner.objects.count() == 5
+
+
+def test_delete_with_json_prints_json() -> None:
+    personas_create(prefix="ci")
+    out = StringIO()
+
+    call_command("personas", "delete", "--prefix", "ci", "--json", stdout=out)
+
+    assert json.loads(out.getvalue()) == {"prefix": "ci", "deleted": 5}

@@ -61,3 +61,13 @@ def test_unknown_account_is_a_command_error_naming_the_field() -> None:
         _run("--partner-type", "individual", "--account", "admin")
 
     assert error.value.returncode == 2
+
+
+def test_at_without_a_partner_is_refused_not_ignored() -> None:
+    with pytest.raises(CommandError, match=r"^at: needs --partner ID") as error:
+        call_command(
+            "decide", "account", "--partner-type", "individual", "--account", "user_account",
+            "--at", "2026-11-01T00:00:00Z", stdout=StringIO(),
+        )  # fmt: skip
+
+    assert error.value.returncode == 2

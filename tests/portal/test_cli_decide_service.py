@@ -93,3 +93,10 @@ def test_unknown_code_is_a_command_error_naming_the_field(args: list[str], field
 def test_missing_service_is_a_command_error() -> None:
     with pytest.raises(CommandError, match="--service"):
         _run("--partner-type", "individual")
+
+
+def test_at_without_a_partner_is_refused_not_ignored() -> None:
+    with pytest.raises(CommandError, match=r"^at: needs --partner ID") as error:
+        _run("--partner-type", "individual", "--service", "graph_api", "--at", "2026-11-01T00:00Z")
+
+    assert error.value.returncode == 2

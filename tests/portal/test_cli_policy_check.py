@@ -44,3 +44,16 @@ def test_a_broken_file_exits_1_with_the_counterexample(tmp_path: Path):
     assert report["ok"] is False
     assert report["failures"][0]["check"] == "test:an unincorporated association is never certified"
     assert report["failures"][0]["decision"]["code"] == "legal_entity_required"
+
+
+def test_a_file_that_is_not_utf8_text_is_one_line_and_exit_1(tmp_path: Path):
+    path = tmp_path / "logo.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary")
+
+    done = run(str(path))
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: policy file: file: not UTF-8 text: invalid start byte"
+    ]

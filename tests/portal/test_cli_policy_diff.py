@@ -8,7 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from devcenter.partners.services import partner_suspend
 from tests.partners.factories import corporate_general_partner, individual_partner
@@ -88,3 +88,37 @@ def test_changed_rules_under_the_running_version_are_told_to_take_a_new_version(
     assert "give it a new version" in same_out
     assert json.loads(json_out)["needs_new_version"] is True
     assert "give it a new version" not in new_out
+
+
+def test_a_file_that_is_not_utf8_text_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "logo.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary")
+
+    with pytest.raises(CommandError, match=r"^policy file: file: not UTF-8 text: ") as raised:
+        call_command("policy", "diff", str(path))
+
+    assert raised.value.returncode == 1
+
+
+PAYMENT_ROW = "payment_program = { corporate_certified = true, corporate_general = false, "
+
+
+def test_a_file_that_fails_its_own_checks_says_so_as_the_staff_page_does(tmp_path: Path) -> None:
+    row = PAYMENT_ROW + "individual_card = false, individual = false"
+    opened = row.replace("individual = false", "individual = true")
+    new = write(tmp_path, SHIPPED.replace(row, opened))
+
+    code, out = diff(new)
+    _code, json_out = diff(new, "--json")
+
+    assert code == 3
+    assert "the new file fails its own checks (2): the service would refuse to start" in out
+    assert "FAIL invariant:no_individual_payment" in out
+    failures = json.loads(json_out)["check_failures"]
+    assert [f["check"] for f in failures][0] == "invariant:no_individual_payment"
+
+
+def test_a_file_that_passes_its_checks_lists_no_check_failures(tmp_path: Path) -> None:
+    _code, out = diff(write(tmp_path, SHIPPED), "--json")
+
+    assert json.loads(out)["check_failures"] == []

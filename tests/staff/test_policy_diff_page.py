@@ -148,3 +148,56 @@ def test_staff_without_totp_and_others_never_see_it(client: Client) -> None:
     assert other.get(URL).status_code == 404
     assert other.post(URL, {"policy_file": upload(CLOSED_TO_CARD)}).status_code == 404
     assert Client().get(URL).status_code == 302  # anonymous: to the log-in
+
+
+def test_a_file_problem_is_shown_at_the_field_and_summed_up_above_it(
+    staff_client: Client,
+) -> None:
+    from html.parser import HTMLParser
+
+    class FieldRow(HTMLParser):
+        """Collect the ids inside the policy file's form row, and the summary's place."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0  # > 0 inside the form row
+            self.ids_in_row: list[str] = []
+            self.summary_before_row = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            names = dict(attrs)
+            if self.depth:
+                self.depth += tag == "div"
+                self.ids_in_row += [names["id"] or ""] if "id" in names else []
+            elif tag == "div" and "form-row" in (names.get("class") or ""):
+                self.depth = 1
+            elif names.get("id") == "error-summary":
+                self.summary_before_row = True
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.depth and tag == "div":
+                self.depth -= 1
+
+    page = post(staff_client, "this is [ not toml\n").content.decode()
+    row = FieldRow()
+    row.feed(page)
+
+    assert row.summary_before_row  # focus moves there (staff/policy_diff.js)
+    assert "policy-file-problem" in row.ids_in_row
+    assert "id_policy_file" in row.ids_in_row
+
+
+def test_the_page_refuses_a_file_over_the_limit_before_sending_it(
+    staff_client: Client, settings: Any
+) -> None:
+    """Past the front door's cut the answer would be its JSON 413, not this page: the field
+    carries the limit for the page's script, which shows the error at the field."""
+    settings.DEVCENTER_POLICY_FILE_MAX_BYTES = 2048
+
+    page = staff_client.get(URL, headers={"accept-language": "en"}).content.decode()
+
+    assert 'data-max-bytes="2048"' in page
+    assert 'id="policy-file-too-large" hidden' in page
+    assert "This file is larger than 2 KiB: choose a smaller one." in page
+    assert "staff/policy_diff.js" in page
+    assert "staff/policy_diff.css" in page

@@ -4,7 +4,7 @@ history, answered by the policy version in force then."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from devcenter.audit.choices import AuditEventType
 from devcenter.audit.selectors import audit_trail
 from devcenter.errors import InvalidError, NotFoundError
+from devcenter.partners.errors import PartnerErrorCode, partner_error
 from devcenter.policy import Decision, Policy
 from devcenter.policy_history.selectors import policy_at
 
@@ -22,6 +23,8 @@ STATE_EVENTS = (
     AuditEventType.PARTNER_SUSPENDED,
     AuditEventType.PARTNER_RESTORED,
 )
+# The events after which the partner no longer exists (a test persona's partner is deleted).
+END_EVENTS = (AuditEventType.PERSONA_DELETED,)
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,20 @@ class EntitlementsAt:
 def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
     """Return what partner `public_id` could use at `at` (the caller checked who may ask).
 
-    A future instant is 422 `at_in_future`; an instant before the partner existed is 404
-    `not_found`, like a decision about an id the registry does not hold.
+    A future instant is 422 `at_in_future`; an instant before the partner existed, or after it
+    was deleted, is 404 `not_found`, like a decision about an id the registry does not hold;
+    an id the registry never held is 404 `partner_not_found`, as it is without `at`.
     """
     if timezone.is_naive(at):
         raise InvalidError(
             "invalid_at", "時刻にはタイムゾーンが必要です。", "Give a time zone.", field="at"
         )
+    try:
+        at = at.astimezone(UTC)  # the database compares UTC; year 1 with a + offset has none
+    except OverflowError:
+        raise InvalidError(
+            "invalid_at", "時刻が範囲外です。", "The time is out of range.", field="at"
+        ) from None
     if at > timezone.now():
         raise InvalidError(
             "at_in_future",
@@ -68,11 +78,13 @@ def partner_entitlements_at(*, public_id: str, at: datetime) -> EntitlementsAt:
         )
     event = (
         audit_trail(partner=public_id)
-        .filter(event_type__in=STATE_EVENTS, occurred_at__lte=at)
+        .filter(event_type__in=(*STATE_EVENTS, *END_EVENTS), occurred_at__lte=at)
         .order_by("-sequence")
         .first()
     )
-    if event is None or not isinstance(event.new, dict):
+    if event is None and not audit_trail(partner=public_id).filter(event_type__in=STATE_EVENTS):
+        raise partner_error(NotFoundError, PartnerErrorCode.PARTNER_NOT_FOUND)
+    if event is None or event.event_type in END_EVENTS or not isinstance(event.new, dict):
         raise NotFoundError(
             "not_found",
             "その時刻にはこのパートナーは登録されていませんでした。",

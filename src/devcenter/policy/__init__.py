@@ -41,8 +41,12 @@ def load_policy(text: str) -> Policy:
 
 
 def load_policy_file(path: str | Path) -> Policy:
-    """Return the policy in the file at `path`."""
-    return load_policy(Path(path).read_text(encoding="utf-8"))
+    """Return the policy in the file at `path` (a file that is not UTF-8 is a PolicyFileError)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise PolicyFileError("file", f"not UTF-8 text: {error.reason}") from error
+    return load_policy(text)
 
 
 @cache

@@ -37,6 +37,13 @@ class PolicyFileForm(forms.Form):
         help_text=_("A copy of mixi_platform.toml with your changes. Nothing is saved."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's script refuses a larger file at the field before it is sent: past the
+        # front door's cut the answer would be its JSON error, not this page.
+        widget = self.fields["policy_file"].widget
+        widget.attrs["data-max-bytes"] = str(settings.DEVCENTER_POLICY_FILE_MAX_BYTES)
+
 
 @dataclass(frozen=True)
 class FileProblem:

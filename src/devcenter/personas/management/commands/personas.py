@@ -35,12 +35,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "DEVCENTER_PRODUCTION", False) and not options["allow_production"]:
             raise CommandError(
-                "refused: production settings (pass --allow-production to create personas there)",
+                f"refused: production settings (pass --allow-production to {options['action']} "
+                "personas there)",
                 returncode=1,
             )
         try:
             if options["action"] == "delete":
-                self.stdout.write(f"deleted {personas_delete(prefix=options['prefix'])} personas")
+                deleted = personas_delete(prefix=options["prefix"])
+                if options["json"]:
+                    self.stdout.write(json.dumps({"prefix": options["prefix"], "deleted": deleted}))
+                else:
+                    self.stdout.write(f"deleted {deleted} personas")
                 return
             # E-mails the services send (a contact e-mail's link) go to the console backend's
             # stdout in development: keep the command's own output clean for --json.

@@ -110,6 +110,7 @@ def _question(sub: Any, name: str, summary: str) -> ArgumentParser:
 def _ask_service(policy: Policy, options: dict[str, Any]) -> tuple[Decision, list[tuple[str, str]]]:
     if options.get("partner"):
         return _ask_partner(policy, options, "service")
+    _refuse_at_without_partner(options)
     partner_type = partner_type_or_none(options["partner_type"])
     decision = policy.decide_service(partner_type, options["service"])
     return decision, [
@@ -121,12 +122,19 @@ def _ask_service(policy: Policy, options: dict[str, Any]) -> tuple[Decision, lis
 def _ask_account(policy: Policy, options: dict[str, Any]) -> tuple[Decision, list[tuple[str, str]]]:
     if options.get("partner"):
         return _ask_partner(policy, options, "account")
+    _refuse_at_without_partner(options)
     partner_type = partner_type_or_none(options["partner_type"])
     decision = policy.decide_account(partner_type, options["account"])
     return decision, [
         (_("Partner type"), _label(policy, "partner_type", partner_type)),
         (_("Account"), _label(policy, "account", options["account"])),
     ]
+
+
+def _refuse_at_without_partner(options: dict[str, Any]) -> None:
+    """`--at` asks a partner's history: a partner type has none (and was silently ignored)."""
+    if options.get("at"):
+        raise PolicyInputError("at", "needs --partner ID (a partner type has no history)")
 
 
 def _ask_transition(

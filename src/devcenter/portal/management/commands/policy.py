@@ -112,10 +112,20 @@ class Command(BaseCommand):
         except (OSError, PolicyFileError) as error:
             raise CommandError(str(error), returncode=1) from error
         shown = policy_what_if(new)
+        # As the staff page does: a file that fails its own checks would be refused at start-up.
+        report = check_policy(new)
         if options["json"]:
+            shown = {**shown, "check_failures": [f.as_dict() for f in report.failures]}
             self.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(diff_lines(shown)))
+            if report.failures:
+                self.stdout.write(
+                    f"the new file fails its own checks ({len(report.failures)}): "
+                    "the service would refuse to start with it"
+                )
+                for failure in report.failures:
+                    self.stdout.write(failure.line())
         if shown["changed"]:
             raise SystemExit(3)
 

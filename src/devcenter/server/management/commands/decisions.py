@@ -42,15 +42,24 @@ class Command(BaseCommand):
         if count < 0:
             raise CommandError(_("--lines must not be negative"))
         if not options["follow"] and not path.exists():
-            raise CommandError(_("No decision log at %(path)s") % {"path": path})
-        for line in tail(path, count) if count else []:
-            self._print(line, options["pretty"])
-        if options["follow"]:
-            try:
+            missing = _("No decision log at %(path)s") % {"path": path}
+            if not settings.DEVCENTER_DECISION_LOG_RATE and options["path"] is None:
+                missing += " " + _("(DEVCENTER_DECISION_LOG_RATE is 0: no decision is logged)")
+            raise CommandError(missing)
+        try:
+            for line in tail(path, count) if count else []:
+                self._print(line, options["pretty"])
+            if options["follow"]:
                 for line in follow(path, stop=self._stopped):
                     self._print(line, options["pretty"])
-            except KeyboardInterrupt:
-                return
+        except KeyboardInterrupt:
+            return
+        except (OSError, UnicodeDecodeError) as error:  # a directory, no permission, not text
+            problem = error.strerror if isinstance(error, OSError) else str(error)
+            raise CommandError(
+                _("Cannot read the decision log %(path)s: %(problem)s")
+                % {"path": path, "problem": problem}
+            ) from None
 
     def _stopped(self) -> bool:
         """Follow forever (until interrupted); a test replaces it."""
@@ -58,6 +67,9 @@ class Command(BaseCommand):
 
     def _print(self, line: str, pretty: bool) -> None:
         if pretty:
-            line = json.dumps(json.loads(line), ensure_ascii=False, indent=2)
+            try:
+                line = json.dumps(json.loads(line), ensure_ascii=False, indent=2)
+            except ValueError:
+                pass  # not a decision (a line cut short, another file): shown as it is
         self.stdout.write(line)
         self.stdout.flush()
