@@ -177,7 +177,8 @@ def test_an_id_the_registry_never_held_is_partner_not_found_with_or_without_at()
 
     assert refused.value.code == "partner_not_found"
     out = StringIO()
-    with pytest.raises(CommandError, match="^partner: partner_not_found: パートナーが見つかりません。"):
+    not_found = "^partner: partner_not_found: パートナーが見つかりません。"
+    with pytest.raises(CommandError, match=not_found):
         call_command(
             "decide", "service", "--partner", "ptn_doesnotexist0000000", "--service", "graph_api",
             "--at", at.isoformat(), stdout=out,

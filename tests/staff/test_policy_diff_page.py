@@ -201,3 +201,17 @@ def test_the_page_refuses_a_file_over_the_limit_before_sending_it(
     assert "This file is larger than 2 KiB: choose a smaller one." in page
     assert "staff/policy_diff.js" in page
     assert "staff/policy_diff.css" in page
+
+
+def test_changed_rules_under_the_running_version_are_told_to_take_a_new_version(
+    staff_client: Client,
+) -> None:
+    renamed = CLOSED_TO_CARD.replace('version = "', 'version = "9999.01.01-1" # was "', 1)
+
+    same = post(staff_client, CLOSED_TO_CARD, lang="ja").content.decode()
+    other = post(staff_client, renamed, lang="ja").content.decode()
+
+    assert 'id="needs-new-version"' in same
+    assert "デプロイする前に新しいバージョンを付けてください" in same
+    assert "サービス: 変わるリクエスト" in same  # the kind's heading, in Japanese
+    assert 'id="needs-new-version"' not in other

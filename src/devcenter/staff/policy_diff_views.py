@@ -29,6 +29,12 @@ from devcenter.registrations.what_if import policy_what_if
 from devcenter.staff.mfa import staff_refusal
 
 ROWS_SHOWN = 100  # changed requests listed per kind (the count is always whole)
+KIND_LABELS = {  # the request space's kinds (devcenter.policy.space), as headings
+    "service": _("Services"),
+    "account": _("Accounts"),
+    "transition": _("Moves between partner types"),
+    "action": _("Actions of accounts"),
+}
 
 
 class PolicyFileForm(forms.Form):
@@ -101,6 +107,7 @@ def _shown(new: Policy) -> dict[str, Any]:
     requests = [
         {
             "kind": kind,
+            "label": KIND_LABELS.get(kind, kind),
             "count": len(changes),
             "rows": [_request_row(change) for change in changes[:ROWS_SHOWN]],
         }
