@@ -215,3 +215,12 @@ def test_changed_rules_under_the_running_version_are_told_to_take_a_new_version(
     assert "デプロイする前に新しいバージョンを付けてください" in same
     assert "サービス: 変わるリクエスト" in same  # the kind's heading, in Japanese
     assert 'id="needs-new-version"' not in other
+
+
+def test_the_console_is_named_devcenter_not_django(staff_client: Client) -> None:
+    japanese = staff_client.get(URL, headers={"accept-language": "ja"}).content.decode()
+    english = staff_client.get(URL, headers={"accept-language": "en"}).content.decode()
+
+    assert "devcenter スタッフコンソール" in japanese
+    assert "devcenter staff console" in english
+    assert "Django" not in japanese + english

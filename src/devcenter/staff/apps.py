@@ -8,3 +8,12 @@ class StaffConfig(AppConfig):
     name = "devcenter.staff"
     label = "staff"
     verbose_name = _("Staff console")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        # The console's own name in its header and the browser's title (Django's default says
+        # "Django administration").
+        admin.site.site_header = _("devcenter staff console")
+        admin.site.site_title = _("devcenter staff console")
+        admin.site.index_title = _("Staff console")
