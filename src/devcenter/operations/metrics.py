@@ -11,7 +11,7 @@ The decision plane does not touch these on its hot path: it counts in plain Pyth
 from __future__ import annotations
 
 import os
-from functools import cache
+import threading
 from typing import TYPE_CHECKING, NamedTuple
 
 # prometheus-client chooses multiprocess mode when it is first imported: only import it when a
@@ -35,9 +35,25 @@ class Series(NamedTuple):
     decision_log_dropped: Counter
 
 
-@cache
+_made: list[Series] = []  # the process's series, once made
+_making = threading.Lock()
+
+
 def series() -> Series:
-    """Return the series, created once per process (after the multiprocess directory is set)."""
+    """Return the series, created once per process (after the multiprocess directory is set).
+
+    Threads may ask first at the same moment (the plane's metrics flush, its database thread,
+    Django's request threads when the database is away): the lock keeps a second thread from
+    registering them again, which prometheus-client refuses (`DuplicateTimeseries`)."""
+    if _made:
+        return _made[0]
+    with _making:
+        if not _made:
+            _made.append(_new_series())
+    return _made[0]
+
+
+def _new_series() -> Series:
     from prometheus_client import Counter, Gauge, Histogram
 
     return Series(
